@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+// berth: a local AWS Fargate for Linux. Targets follow docs/ARCHITECTURE.md: one concern each.
+import PackageDescription
+
+let package = Package(
+    name: "berth",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "berth", targets: ["berth"]),
+        .executable(name: "berth-shim", targets: ["berth-shim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        // System libraries from Debian's -dev packages.
+        .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+        .systemLibrary(name: "CCap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+
+        // C only where Swift cannot reach: raw syscalls without glibc wrappers, variadic prctl, macros.
+        .target(name: "CLinuxKit"),
+        .target(name: "LinuxKit", dependencies: ["CLinuxKit"]),
+        // Foundation-free: linked into berth-shim, which must start fast and stay single-threaded.
+        .target(name: "Isolation", dependencies: ["LinuxKit", "CSeccomp", "CCap"]),
+        .target(
+            name: "Images",
+            dependencies: ["LinuxKit", "CArchive", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "ECSModel"),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "ECSModel", "Images", "Isolation", "LinuxKit",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "berth",
+            dependencies: [
+                "Engine", "Images", "ECSModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "berth-shim",
+            dependencies: ["Isolation"],
+            // A static Swift stdlib: the shim starts on every launch, so no runtime libraries to load.
+            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
+        ),
+
+        .testTarget(name: "ECSModelTests", dependencies: ["ECSModel"]),
+        .testTarget(name: "IsolationTests", dependencies: ["Isolation"]),
+        .testTarget(name: "ImagesTests", dependencies: ["Images", "CArchive"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Engine", "Images"]),
+    ]
+)

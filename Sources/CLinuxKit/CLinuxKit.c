@@ -1,0 +1,120 @@
+#define _GNU_SOURCE
+#include "CLinuxKit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <grp.h>
+#include <unistd.h>
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+const unsigned int BK_S_IFCHR = S_IFCHR;
+const unsigned int BK_S_IFDIR = S_IFDIR;
+const unsigned int BK_S_IFREG = S_IFREG;
+const unsigned int BK_S_IFLNK = S_IFLNK;
+const unsigned int BK_S_IFMT = S_IFMT;
+const uint64_t BK_RESOLVE_IN_ROOT = RESOLVE_IN_ROOT;
+const uint64_t BK_RESOLVE_NO_MAGICLINKS = RESOLVE_NO_MAGICLINKS;
+const uint64_t BK_RESOLVE_NO_XDEV = RESOLVE_NO_XDEV;
+const uint64_t BK_RLIM_INFINITY = RLIM_INFINITY;
+const unsigned int BK_CLOSE_RANGE_CLOEXEC = CLOSE_RANGE_CLOEXEC;
+
+int bk_pivot_root(const char *new_root, const char *put_old) {
+    return (int)syscall(SYS_pivot_root, new_root, put_old);
+}
+
+int bk_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve) {
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = flags;
+    how.mode = mode;
+    how.resolve = resolve;
+    return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+}
+
+int bk_close_range(unsigned int first, unsigned int last, unsigned int flags) {
+    return (int)syscall(SYS_close_range, first, last, flags);
+}
+
+int bk_pipe2(int fds[2], int flags) { return pipe2(fds, flags); }
+int bk_unshare(int flags) { return unshare(flags); }
+int bk_setns(int fd, int nstype) { return setns(fd, nstype); }
+int bk_sethostname(const char *name, size_t len) { return sethostname(name, len); }
+
+int bk_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5) {
+    return prctl(option, arg2, arg3, arg4, arg5);
+}
+
+int bk_setrlimit(int resource, uint64_t soft, uint64_t hard) {
+    struct rlimit limit = {.rlim_cur = soft, .rlim_max = hard};
+    return setrlimit((__rlimit_resource_t)resource, &limit);
+}
+
+int bk_getrlimit(int resource, uint64_t *soft, uint64_t *hard) {
+    struct rlimit limit;
+    int rc = getrlimit((__rlimit_resource_t)resource, &limit);
+    if (rc == 0) {
+        *soft = limit.rlim_cur;
+        *hard = limit.rlim_max;
+    }
+    return rc;
+}
+
+pid_t bk_fork(void) { return fork(); }
+
+// Brings an interface up with SIOCSIFFLAGS; used for "lo" in a fresh network namespace, where one
+// ioctl is cheaper than a netlink round trip.
+int bk_interface_up(const char *name) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct ifreq request;
+    memset(&request, 0, sizeof request);
+    strncpy(request.ifr_name, name, IFNAMSIZ - 1);
+    int rc = ioctl(fd, SIOCGIFFLAGS, &request);
+    if (rc == 0) {
+        request.ifr_flags |= IFF_UP;
+        rc = ioctl(fd, SIOCSIFFLAGS, &request);
+    }
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+int bk_mknod(const char *path, mode_t mode, unsigned int major, unsigned int minor) {
+    return mknod(path, mode, makedev(major, minor));
+}
+
+int bk_mknodat(int dirfd, const char *path, mode_t mode, unsigned int major, unsigned int minor) {
+    return mknodat(dirfd, path, mode, makedev(major, minor));
+}
+
+int bk_pidfd_open(pid_t pid, unsigned int flags) { return (int)syscall(SYS_pidfd_open, pid, flags); }
+
+int bk_pidfd_send_signal(int pidfd, int sig) {
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+int bk_setgroups(size_t size, const gid_t *list) { return setgroups(size, list); }
+int bk_setresuid(uid_t uid) { return setresuid(uid, uid, uid); }
+int bk_setresgid(gid_t gid) { return setresgid(gid, gid, gid); }
+
+int bk_wifexited(int status) { return WIFEXITED(status); }
+int bk_wexitstatus(int status) { return WEXITSTATUS(status); }
+int bk_wifsignaled(int status) { return WIFSIGNALED(status); }
+int bk_wtermsig(int status) { return WTERMSIG(status); }

@@ -1,0 +1,57 @@
+// Thin C entry points for what Swift cannot call directly: syscalls glibc does not wrap (pivot_root,
+// openat2, close_range on old glibc), variadic functions (prctl, ioctl), function-like macros
+// (W*, makedev) and glibc enums that do not import as Int32 (__rlimit_resource).
+// Every function returns what the kernel returned; errno is left for Swift to read.
+#ifndef CLINUXKIT_H
+#define CLINUXKIT_H
+
+#include <linux/prctl.h>
+#include <linux/sched.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+// Flags glibc only declares under _GNU_SOURCE, which Swift's Glibc module does not define.
+#define BK_O_PATH 010000000
+#define BK_ST_NOSUID 2
+#define BK_ST_NODEV 4
+#define BK_ST_NOEXEC 8
+
+int bk_pivot_root(const char *new_root, const char *put_old);
+int bk_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve);
+int bk_close_range(unsigned int first, unsigned int last, unsigned int flags);
+int bk_pipe2(int fds[2], int flags);
+int bk_unshare(int flags);
+int bk_setns(int fd, int nstype);
+int bk_sethostname(const char *name, size_t len);
+int bk_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5);
+int bk_setrlimit(int resource, uint64_t soft, uint64_t hard);
+int bk_getrlimit(int resource, uint64_t *soft, uint64_t *hard);
+pid_t bk_fork(void);
+int bk_interface_up(const char *name);
+int bk_mknod(const char *path, mode_t mode, unsigned int major, unsigned int minor);
+int bk_mknodat(int dirfd, const char *path, mode_t mode, unsigned int major, unsigned int minor);
+int bk_pidfd_open(pid_t pid, unsigned int flags);
+int bk_pidfd_send_signal(int pidfd, int sig);
+int bk_setgroups(size_t size, const gid_t *list);
+int bk_setresuid(uid_t uid);
+int bk_setresgid(gid_t gid);
+
+// Wait-status decoding (the W* macros).
+int bk_wifexited(int status);
+int bk_wexitstatus(int status);
+int bk_wifsignaled(int status);
+int bk_wtermsig(int status);
+
+// Constants Swift sees only as macros built from other macros.
+extern const unsigned int BK_S_IFCHR;
+extern const unsigned int BK_S_IFDIR;
+extern const unsigned int BK_S_IFREG;
+extern const unsigned int BK_S_IFLNK;
+extern const unsigned int BK_S_IFMT;
+extern const uint64_t BK_RESOLVE_IN_ROOT;
+extern const uint64_t BK_RESOLVE_NO_MAGICLINKS;
+extern const uint64_t BK_RESOLVE_NO_XDEV;
+extern const uint64_t BK_RLIM_INFINITY;
+extern const unsigned int BK_CLOSE_RANGE_CLOEXEC;
+
+#endif

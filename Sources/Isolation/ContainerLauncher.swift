@@ -1,0 +1,112 @@
+import CLinuxKit
+import LinuxKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Starts a container from a LaunchSpec and supervises it: the body of berth-shim.
+///
+/// The shim is single-threaded and links no Foundation, so fork() is safe here (it never is in the
+/// multithreaded berth or berthd, which start the shim with posix_spawn). The shim stays outside every
+/// namespace of the container; it unshares only its PID namespace, which affects its children, so the
+/// one child it forks is PID 1 of a new PID namespace.
+public enum ContainerLauncher {
+    /// Runs the container to completion. Returns the code to exit with: the container's exit code
+    /// (128 + signal for a signal death) or LaunchError.exitCode when it could not start, after
+    /// `report` has been given the reason.
+    public static func run(_ spec: LaunchSpec, report: (String) -> Void) -> Int32 {
+        SignalMask.blockAll()
+        var pipeFDs: [Int32] = [0, 0]
+        guard bk_pipe2(&pipeFDs, O_CLOEXEC) == 0 else {
+            report(SyscallError("pipe2").description)
+            return 125
+        }
+        let (errorRead, errorWrite) = (pipeFDs[0], pipeFDs[1])
+        guard bk_unshare(CLONE_NEWPID) == 0 else {
+            report(SyscallError("unshare(CLONE_NEWPID)").description)
+            return 125
+        }
+        let child = bk_fork()
+        if child < 0 {
+            report(SyscallError("fork").description)
+            return 125
+        }
+        if child == 0 {
+            close(errorRead)
+            runContainerInit(spec, errorFD: errorWrite)
+        }
+        close(errorWrite)
+        let failure = readAll(errorRead)
+        close(errorRead)
+        if !failure.isEmpty {
+            report(String(decoding: failure, as: UTF8.self))
+        }
+        return supervise(child)
+    }
+
+    /// In the new PID namespace: isolate, then exec (or become init). Never returns.
+    private static func runContainerInit(_ spec: LaunchSpec, errorFD: Int32) -> Never {
+        // Dies with the shim: a container is never left running with nobody to report its exit.
+        _ = bk_prctl(PR_SET_PDEATHSIG, UInt(SIGKILL), 0, 0, 0)
+        // Its own session: terminal job-control signals go to berth, which forwards them deliberately.
+        _ = setsid()
+        do {
+            let (path, env) = try ContainerSetup(spec: spec).prepare()
+            if spec.initProcess {
+                ReapingInit.run(path: path, args: spec.args, env: env, errorFD: errorFD)
+            }
+            execute(path: path, args: spec.args, env: env, errorFD: errorFD)
+        } catch {
+            fail(error, errorFD: errorFD)
+        }
+    }
+
+    static func execute(path: String, args: [String], env: [String], errorFD: Int32) -> Never {
+        var cArgs = args.map { strdup($0) }
+        cArgs.append(nil)
+        var cEnv = env.map { strdup($0) }
+        cEnv.append(nil)
+        execve(path, cArgs, cEnv)
+        let code = errno
+        let error: LaunchError =
+            code == ENOENT ? .executableNotFound(args.first ?? path)
+            : code == EACCES ? .notExecutable(args.first ?? path) : .syscall(SyscallError("execve \(path)", errno: code))
+        fail(error, errorFD: errorFD)
+    }
+
+    static func fail(_ error: LaunchError, errorFD: Int32) -> Never {
+        let message = Array(error.description.utf8)
+        _ = message.withUnsafeBytes { write(errorFD, $0.baseAddress, $0.count) }
+        _exit(error.exitCode)
+    }
+
+    /// Forwards every signal berth-shim receives to the container's PID 1 until it exits.
+    private static func supervise(_ child: pid_t) -> Int32 {
+        var all = sigset_t()
+        sigfillset(&all)
+        while true {
+            var info = siginfo_t()
+            let signal = sigwaitinfo(&all, &info)
+            if signal < 0 { continue }
+            if signal == SIGCHLD {
+                var status: Int32 = 0
+                let reaped = waitpid(child, &status, WNOHANG)
+                if reaped == child { return ExitStatus(waitStatus: status).code }
+                continue
+            }
+            _ = kill(child, signal)
+        }
+    }
+
+    private static func readAll(_ fd: Int32) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return bytes }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+    }
+}

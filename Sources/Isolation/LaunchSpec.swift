@@ -1,0 +1,77 @@
+/// Everything berth-shim needs to turn a prepared rootfs into an isolated, running process.
+///
+/// This is the low-level contract between the Engine (which knows ECS and images) and the launch
+/// sequence (which knows only the kernel). It is deliberately Foundation-free: berth-shim decodes it
+/// on every container start and must stay small and fast.
+public struct LaunchSpec: Sendable, Equatable {
+    /// Used in messages and as the default hostname.
+    public var containerID: String = ""
+    /// The root filesystem: mounted inside the container's own mount namespace, so it disappears with it.
+    public var rootfs: RootfsMount = RootfsMount()
+    /// `readonlyRootFilesystem`: the root is remounted read-only after pivot_root.
+    public var readonlyRootfs: Bool = false
+    public var hostname: String = ""
+    /// argv; `args[0]` is looked up in the container's PATH when it has no slash, as Docker does.
+    public var args: [String] = []
+    /// "NAME=value", final order (later duplicates already removed by the builder).
+    public var env: [String] = []
+    public var workingDirectory: String = "/"
+    /// The ECS `user` string in any of its six forms; resolved against the image's /etc/passwd and
+    /// /etc/group inside the rootfs, after pivot_root. Empty means root.
+    public var user: String = ""
+    /// Final capability set, kernel names ("CAP_CHOWN"); bounding = permitted = effective.
+    public var capabilities: [String] = Capabilities.dockerDefault
+    public var rlimits: [Rlimit] = []
+    public var noNewPrivileges: Bool = true
+    /// Apply berth's default seccomp profile (Docker's, see SeccompProfile).
+    public var seccomp: Bool = true
+    /// `initProcessEnabled`: PID 1 is berth's reaping, signal-forwarding init and the payload runs as its child.
+    public var initProcess: Bool = false
+    /// An existing network namespace to join (the task's); nil creates a new one with only loopback.
+    public var networkNamespacePath: String? = nil
+    public var maskedPaths: [String] = DefaultPaths.masked
+    public var readonlyPaths: [String] = DefaultPaths.readonly
+
+    public init() {}
+}
+
+/// The rootfs as a mount: overlayfs over image layers (the usual case) or a bind of a directory.
+public struct RootfsMount: Sendable, Equatable {
+    /// Where the rootfs is assembled; must exist. Mounted only inside the container's mount namespace.
+    public var target: String = ""
+    /// "overlay" or "bind".
+    public var type: String = "overlay"
+    /// For overlay: the mount data ("lowerdir=…,upperdir=…,workdir=…"); for bind: the source directory.
+    public var source: String = ""
+
+    public init(target: String = "", type: String = "overlay", source: String = "") {
+        self.target = target
+        self.type = type
+        self.source = source
+    }
+}
+
+public struct Rlimit: Sendable, Equatable {
+    /// Lower-case name as ECS writes it: "nofile", "nproc", "core", …
+    public var name: String
+    public var soft: UInt64
+    public var hard: UInt64
+
+    public init(name: String, soft: UInt64, hard: UInt64) {
+        self.name = name
+        self.soft = soft
+        self.hard = hard
+    }
+}
+
+/// Moby's masked and read-only paths (moby daemon/pkg/oci/defaults.go): kernel interfaces that leak
+/// host information or allow host-wide changes. /proc/interrupts and the thermal_throttle dirs are
+/// masked as in GHSA-6fw5-f8r9-fgfm / GHSA-jq35-85cj-fj4p.
+public enum DefaultPaths {
+    public static let masked = [
+        "/proc/acpi", "/proc/asound", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+        "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+        "/sys/devices/virtual/powercap",
+    ]
+    public static let readonly = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
+}

@@ -1,0 +1,88 @@
+/// A tiny wire format for LaunchSpec: "key\0value\0" records, lists as repeated keys.
+///
+/// Why not JSON: the shim links no Foundation (startup time, single-threadedness), and argv, env and
+/// paths can never contain NUL, so NUL is a separator that needs no escaping. `tr '\0' '\n'` makes a
+/// spec file readable when debugging.
+public enum LaunchSpecCodec {
+    public static func encode(_ spec: LaunchSpec) -> [UInt8] {
+        var out: [UInt8] = []
+        func put(_ key: String, _ value: String) {
+            out.append(contentsOf: key.utf8)
+            out.append(0)
+            out.append(contentsOf: value.utf8)
+            out.append(0)
+        }
+        put("version", "1")
+        put("containerID", spec.containerID)
+        put("rootfs.target", spec.rootfs.target)
+        put("rootfs.type", spec.rootfs.type)
+        put("rootfs.source", spec.rootfs.source)
+        put("readonlyRootfs", spec.readonlyRootfs ? "1" : "0")
+        put("hostname", spec.hostname)
+        for arg in spec.args { put("arg", arg) }
+        for variable in spec.env { put("env", variable) }
+        put("workingDirectory", spec.workingDirectory)
+        put("user", spec.user)
+        for capability in spec.capabilities { put("cap", capability) }
+        for limit in spec.rlimits { put("rlimit", "\(limit.name) \(limit.soft) \(limit.hard)") }
+        put("noNewPrivileges", spec.noNewPrivileges ? "1" : "0")
+        put("seccomp", spec.seccomp ? "1" : "0")
+        put("initProcess", spec.initProcess ? "1" : "0")
+        if let path = spec.networkNamespacePath { put("netns", path) }
+        for path in spec.maskedPaths { put("masked", path) }
+        for path in spec.readonlyPaths { put("readonly", path) }
+        return out
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(LaunchError) -> LaunchSpec {
+        var fields: [(String, String)] = []
+        var start = 0
+        var pending: String? = nil
+        for index in bytes.indices where bytes[index] == 0 {
+            let text = String(decoding: bytes[start..<index], as: UTF8.self)
+            start = index + 1
+            if let key = pending {
+                fields.append((key, text))
+                pending = nil
+            } else {
+                pending = text
+            }
+        }
+        guard pending == nil, start == bytes.count else { throw .invalidSpec("truncated record") }
+        guard fields.first?.0 == "version", fields.first?.1 == "1" else { throw .invalidSpec("unknown version") }
+
+        var spec = LaunchSpec()
+        spec.capabilities = []
+        spec.maskedPaths = []
+        spec.readonlyPaths = []
+        for (key, value) in fields.dropFirst() {
+            switch key {
+            case "containerID": spec.containerID = value
+            case "rootfs.target": spec.rootfs.target = value
+            case "rootfs.type": spec.rootfs.type = value
+            case "rootfs.source": spec.rootfs.source = value
+            case "readonlyRootfs": spec.readonlyRootfs = value == "1"
+            case "hostname": spec.hostname = value
+            case "arg": spec.args.append(value)
+            case "env": spec.env.append(value)
+            case "workingDirectory": spec.workingDirectory = value
+            case "user": spec.user = value
+            case "cap": spec.capabilities.append(value)
+            case "rlimit":
+                let parts = value.split(separator: " ")
+                guard parts.count == 3, let soft = UInt64(parts[1]), let hard = UInt64(parts[2]) else {
+                    throw .invalidSpec("bad rlimit \(value)")
+                }
+                spec.rlimits.append(Rlimit(name: String(parts[0]), soft: soft, hard: hard))
+            case "noNewPrivileges": spec.noNewPrivileges = value == "1"
+            case "seccomp": spec.seccomp = value == "1"
+            case "initProcess": spec.initProcess = value == "1"
+            case "netns": spec.networkNamespacePath = value
+            case "masked": spec.maskedPaths.append(value)
+            case "readonly": spec.readonlyPaths.append(value)
+            default: throw .invalidSpec("unknown key \(key)")
+            }
+        }
+        return spec
+    }
+}

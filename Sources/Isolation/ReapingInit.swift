@@ -1,0 +1,45 @@
+import CLinuxKit
+import LinuxKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `initProcessEnabled`: berth's PID 1, the job tini does under `docker run --init`. It forks the
+/// payload, forwards every signal to it, reaps every orphan that the kernel re-parents to PID 1, and
+/// exits with the payload's status once the payload exits.
+///
+/// It runs after the whole isolation sequence (same user, capabilities and seccomp filter as the
+/// payload), and it never execs, so it makes itself non-dumpable: other processes of the same uid in
+/// the container must not reach berth's binary through /proc/1/exe or ptrace (CVE-2019-5736).
+enum ReapingInit {
+    static func run(path: String, args: [String], env: [String], errorFD: Int32) -> Never {
+        SignalMask.blockAll()
+        let payload = bk_fork()
+        if payload < 0 { ContainerLauncher.fail(.syscall(SyscallError("fork payload")), errorFD: errorFD) }
+        if payload == 0 {
+            SignalMask.unblockAll()
+            ContainerLauncher.execute(path: path, args: args, env: env, errorFD: errorFD)
+        }
+        close(errorFD)
+        _ = bk_prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+        var all = sigset_t()
+        sigfillset(&all)
+        while true {
+            var info = siginfo_t()
+            let signal = sigwaitinfo(&all, &info)
+            if signal < 0 { continue }
+            if signal != SIGCHLD {
+                _ = kill(payload, signal)
+                continue
+            }
+            var status: Int32 = 0
+            while true {
+                let reaped = waitpid(-1, &status, WNOHANG)
+                if reaped <= 0 { break }
+                if reaped == payload { _exit(ExitStatus(waitStatus: status).code) }
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import CSeccomp
+import LinuxKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Compiles SeccompProfile for one container's capability set with libseccomp and loads it.
+enum SeccompFilter {
+    // libseccomp's action macros do not import into Swift.
+    static let actAllow: UInt32 = 0x7fff_0000
+    static func actErrno(_ code: Int32) -> UInt32 { 0x0005_0000 | (UInt32(code) & 0xffff) }
+
+    /// Loads the filter into the calling thread (and, with NNP set, it is inherited across execve).
+    /// Called as the very last step before exec, because from here on mount, setns and friends fail.
+    static func load(capabilities: [String]) throws(LaunchError) {
+        guard let context = seccomp_init(actErrno(ENOSYS)) else { throw .seccomp("seccomp_init failed") }
+        defer { seccomp_release(context) }
+        // A binary tree of syscall numbers instead of a linear list: the allowlist is ~350 entries.
+        _ = seccomp_attr_set(context, SCMP_FLTATR_CTL_OPTIMIZE, 2)
+
+        var allowed = Set<Int32>()
+        func allow(_ name: String) throws(LaunchError) {
+            guard let number = resolve(name) else { return }  // not on this architecture
+            allowed.insert(number)
+            let rc = seccomp_rule_add_array(context, actAllow, number, 0, nil)
+            guard rc == 0 else { throw .seccomp("allowing \(name): \(ErrnoName.symbol(-rc))") }
+        }
+        for name in SeccompProfile.allowed { try allow(name) }
+        for (capability, names) in SeccompProfile.capabilityGated where capabilities.contains(capability) {
+            for name in names where !allowed.contains(resolve(name) ?? -1) { try allow(name) }
+        }
+        let hasSysAdmin = capabilities.contains("CAP_SYS_ADMIN")
+        try addConditionalRules(context, hasSysAdmin: hasSysAdmin, allowed: &allowed)
+
+        // Everything the profile knows of but does not allow answers EPERM, like Docker; numbers past
+        // the newest syscall it knows keep the default action, ENOSYS.
+        let known = knownNumbers()
+        let newest = known.max() ?? 0
+        for number in 0...newest where !allowed.contains(number) {
+            let rc = seccomp_rule_add_array(context, actErrno(EPERM), number, 0, nil)
+            // Numbers that are holes in the table are rejected by libseccomp; they keep ENOSYS.
+            _ = rc
+        }
+        let rc = seccomp_load(context)
+        guard rc == 0 else { throw .seccomp("seccomp_load: \(ErrnoName.symbol(-rc))") }
+    }
+
+    private static func addConditionalRules(
+        _ context: scmp_filter_ctx, hasSysAdmin: Bool, allowed: inout Set<Int32>
+    ) throws(LaunchError) {
+        if let socket = resolve("socket") {
+            allowed.insert(socket)
+            for family in SeccompProfile.allowedSocketFamilies {
+                var comparison = scmp_arg_cmp(arg: 0, op: SCMP_CMP_EQ, datum_a: family, datum_b: 0)
+                let rc = seccomp_rule_add_array(context, actAllow, socket, 1, &comparison)
+                guard rc == 0 else { throw .seccomp("socket rule: \(ErrnoName.symbol(-rc))") }
+            }
+        }
+        if let personality = resolve("personality") {
+            allowed.insert(personality)
+            for value in SeccompProfile.allowedPersonalities {
+                var comparison = scmp_arg_cmp(arg: 0, op: SCMP_CMP_EQ, datum_a: value, datum_b: 0)
+                let rc = seccomp_rule_add_array(context, actAllow, personality, 1, &comparison)
+                guard rc == 0 else { throw .seccomp("personality rule: \(ErrnoName.symbol(-rc))") }
+            }
+        }
+        if let clone = resolve("clone") {
+            allowed.insert(clone)
+            var comparisons: [scmp_arg_cmp] = []
+            if !hasSysAdmin {
+                let mask = SeccompProfile.namespaceCloneFlags
+                comparisons.append(scmp_arg_cmp(arg: 0, op: SCMP_CMP_MASKED_EQ, datum_a: mask, datum_b: 0))
+            }
+            let rc = seccomp_rule_add_array(context, actAllow, clone, UInt32(comparisons.count), comparisons)
+            guard rc == 0 else { throw .seccomp("clone rule: \(ErrnoName.symbol(-rc))") }
+        }
+        // Without CAP_SYS_ADMIN clone3 answers ENOSYS (its flags live in memory, out of a filter's
+        // reach), so glibc falls back to clone, which the rule above can inspect. ENOSYS is the default
+        // action, so marking it handled (no EPERM rule below) is all it takes.
+        if !hasSysAdmin, let clone3 = resolve("clone3") {
+            allowed.insert(clone3)
+        }
+    }
+
+    static func resolve(_ name: String) -> Int32? {
+        let number = seccomp_syscall_resolve_name(name)
+        if number >= 0 { return number }
+        return SeccompProfile.x86_64Fallback[name]
+    }
+
+    private static func knownNumbers() -> [Int32] {
+        var names = SeccompProfile.allowed + ["socket", "personality", "clone", "clone3"]
+        for (_, gated) in SeccompProfile.capabilityGated { names += gated }
+        return names.compactMap(resolve)
+    }
+}
+
