@@ -36,6 +36,10 @@ int bk_setgroups(size_t size, const gid_t *list);
 int bk_setresuid(uid_t uid);
 int bk_setresgid(gid_t gid);
 
+// posix_spawn with berth's defaults for helpers: every fd above 2 closed in the child, signal mask
+// emptied and dispositions reset, optionally its own process group. Returns 0 or an errno value.
+int bk_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_process_group);
+
 // Wait-status decoding (the W* macros).
 int bk_wifexited(int status);
 int bk_wexitstatus(int status);

@@ -1,0 +1,110 @@
+import Dispatch
+import ECSModel
+import Foundation
+import Images
+import Isolation
+import LinuxKit
+import Logging
+
+/// `berth run`: one container of a task definition, in the foreground, through the same launch path
+/// (planner -> launch spec -> berth-shim) that the daemon's task supervisor uses. stdout and stderr
+/// are the terminal's; SIGINT, SIGTERM and friends are forwarded; the container's exit code is returned.
+public struct ForegroundRun {
+    public var root: String
+    public var shimPath: String
+    public var logger: Logger
+
+    public init(root: String, shimPath: String, logger: Logger) {
+        self.root = root
+        self.shimPath = shimPath
+        self.logger = logger
+    }
+
+    /// Signals a foreground container gets from the user through berth.
+    static let forwardedSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH]
+
+    public func run(taskDefinition: RegisterTaskDefinitionRequest, containerName: String?) throws -> Int32 {
+        let container = try Self.selectContainer(taskDefinition, name: containerName)
+        let store = try ImageStore(root: root)
+        let imageReference = container.image ?? ""
+        let image: ImageRecord
+        do {
+            image = try store.resolve(imageReference)
+        } catch ImageError.notFound {
+            throw EngineError.client(
+                "CannotPullContainerError: image '\(imageReference)' is not in berth's image store (\(root)); import it with `berth images import`.")
+        }
+
+        let containerID = ContainerIdentifier.generate()
+        let containerDirectory = "\(root)/containers/\(containerID)"
+        let layer = try store.createContainerLayer(id: containerID)
+        defer {
+            try? store.removeContainerLayer(id: containerID)
+            try? FileManager.default.removeItem(atPath: containerDirectory)
+        }
+        let context = ContainerLaunchContext(
+            containerID: containerID, hostname: String(containerID.prefix(12)), rootfsTarget: layer.mergedDir,
+            overlayOptions: store.overlayOptions(for: image, layer: layer))
+        let plan = try ContainerLaunchPlanner.plan(
+            container: container, image: image.config, context: context, ulimits: .forThisProcess())
+        for warning in plan.warnings { logger.warning("\(warning)") }
+
+        try FileManager.default.createDirectory(atPath: containerDirectory, withIntermediateDirectories: true)
+        let specPath = "\(containerDirectory)/launch.spec"
+        try Data(LaunchSpecCodec.encode(plan.spec)).write(to: URL(fileURLWithPath: specPath))
+        logger.debug(
+            "starting container",
+            metadata: ["container": "\(container.name ?? "")", "id": "\(containerID)", "image": "\(image.id)"])
+        return try superviseShim(specPath: specPath)
+    }
+
+    private func superviseShim(specPath: String) throws -> Int32 {
+        // Ignore the signals berth forwards, so they reach the container instead of killing berth.
+        for signal in Self.forwardedSignals { Glibc.signal(signal, SIG_IGN) }
+        defer { for signal in Self.forwardedSignals { Glibc.signal(signal, SIG_DFL) } }
+        // The shim gets its own process group: a terminal's Ctrl-C reaches berth alone, and berth
+        // forwards it exactly once.
+        let pid = try ProcessSpawner.spawn(
+            shimPath, arguments: [specPath], environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], newProcessGroup: true)
+        let queue = DispatchQueue(label: "berth.signals")
+        let sources = Self.forwardedSignals.map { signal in
+            let source = DispatchSource.makeSignalSource(signal: signal, queue: queue)
+            source.setEventHandler { _ = kill(pid, signal) }
+            source.resume()
+            return source
+        }
+        defer { sources.forEach { $0.cancel() } }
+        return try ProcessSpawner.wait(pid).code
+    }
+
+    static func selectContainer(
+        _ definition: RegisterTaskDefinitionRequest, name: String?
+    ) throws(EngineError) -> ContainerDefinition {
+        let containers = definition.containerDefinitions
+        if let name {
+            guard let match = containers.first(where: { $0.name == name }) else {
+                let names = containers.compactMap(\.name).joined(separator: ", ")
+                throw .client("The task definition has no container named '\(name)' (it has: \(names)).")
+            }
+            return match
+        }
+        guard containers.count == 1, let only = containers.first else {
+            let names = containers.compactMap(\.name).joined(separator: ", ")
+            throw .client(
+                "The task definition has \(containers.count) containers (\(names)); choose one with --container.")
+        }
+        return only
+    }
+}
+
+/// Container ids as ECS shows them in `runtimeId`: 32 random hex digits.
+public enum ContainerIdentifier {
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in
+            let value = generator.next() as UInt64
+            let hex = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined().prefix(32).description
+    }
+}

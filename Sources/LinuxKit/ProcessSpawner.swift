@@ -1,0 +1,33 @@
+import CLinuxKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Starts helper processes from multithreaded code (berth, berthd) without fork(): posix_spawn, with
+/// fds above stderr closed and signals reset in the child.
+public enum ProcessSpawner {
+    public static func spawn(
+        _ path: String, arguments: [String], environment: [String], newProcessGroup: Bool = false
+    ) throws(SyscallError) -> pid_t {
+        var cArgs = ([path] + arguments).map { strdup($0) }
+        cArgs.append(nil)
+        var cEnv = environment.map { strdup($0) }
+        cEnv.append(nil)
+        defer {
+            cArgs.forEach { free($0) }
+            cEnv.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let rc = bk_spawn(&pid, path, cArgs, cEnv, newProcessGroup ? 1 : 0)
+        guard rc == 0 else { throw SyscallError("spawn \(path)", errno: rc) }
+        return pid
+    }
+
+    /// Blocks until `pid` exits, retrying EINTR.
+    public static func wait(_ pid: pid_t) throws(SyscallError) -> ExitStatus {
+        var status: Int32 = 0
+        try syscallChecked("waitpid(\(pid))") { waitpid(pid, &status, 0) }
+        return ExitStatus(waitStatus: status)
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import ECSModel
+import Engine
+import Foundation
+import Logging
+
+/// `berth run --task-definition file://td.json [--container NAME]`: one container in the foreground.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run one container of a task definition in the foreground.",
+        discussion: """
+            Streams the container's stdout and stderr, forwards SIGINT/SIGTERM to it, and exits with its \
+            exit code (128 + signal when it was killed by a signal).
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The task definition JSON, as `file://PATH`, a path, or inline JSON (register-task-definition's input).")
+    var taskDefinition: String
+
+    @Option(help: "Which container to run when the task definition has several.")
+    var container: String?
+
+    func run() throws {
+        let data = try CLIInput.read(taskDefinition)
+        let definition: RegisterTaskDefinitionRequest
+        do {
+            definition = try StrictJSON.decode(RegisterTaskDefinitionRequest.self, from: data)
+        } catch let error as ParameterValidationError {
+            throw ValidationError(error.description)
+        }
+        let runner = ForegroundRun(
+            root: global.root, shimPath: try ShimLocator.path(), logger: Logger(label: "berth.run"))
+        let code = try runner.run(taskDefinition: definition, containerName: container)
+        if code != 0 { throw ContainerExit(code: code) }
+    }
+}
+
+/// aws CLI-style parameter input: `file://path`, a plain path, or the JSON text itself.
+enum CLIInput {
+    static func read(_ argument: String) throws -> Data {
+        let trimmed = argument.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("{") { return Data(trimmed.utf8) }
+        let path = trimmed.hasPrefix("file://") ? String(trimmed.dropFirst(7)) : trimmed
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("Error parsing parameter: Unable to load paramfile \(argument): no such file or not readable")
+        }
+        return data
+    }
+}
+
+/// berth-shim lives next to the berth binary; BERTH_SHIM overrides (tests, packaging).
+enum ShimLocator {
+    static func path() throws -> String {
+        if let override = ProcessInfo.processInfo.environment["BERTH_SHIM"], !override.isEmpty { return override }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let candidate = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("berth-shim").path
+        guard FileManager.default.isExecutableFile(atPath: candidate) else {
+            throw ValidationError("berth-shim not found next to berth (\(candidate)); set BERTH_SHIM")
+        }
+        return candidate
+    }
+}

@@ -1,0 +1,42 @@
+import Isolation
+import Testing
+
+@Suite("LaunchSpec wire format")
+struct LaunchSpecCodecTests {
+    @Test func roundTripsEveryField() throws {
+        var spec = LaunchSpec()
+        spec.containerID = "abc123"
+        spec.rootfs = RootfsMount(target: "/r/merged", type: "overlay", source: "lowerdir=/a:/b,upperdir=/u,workdir=/w")
+        spec.readonlyRootfs = true
+        spec.hostname = "host-1"
+        spec.args = ["/bin/sh", "-c", "echo 'a b' \"c\"", ""]
+        spec.env = ["A=1", "B=with=equals", "EMPTY="]
+        spec.workingDirectory = "/srv"
+        spec.user = "app:staff"
+        spec.capabilities = ["CAP_CHOWN", "CAP_SYS_PTRACE"]
+        spec.rlimits = [Rlimit(name: "nofile", soft: 1024, hard: 4096)]
+        spec.noNewPrivileges = false
+        spec.seccomp = false
+        spec.initProcess = true
+        spec.networkNamespacePath = "/run/berth/netns/t1"
+        spec.maskedPaths = ["/proc/kcore"]
+        spec.readonlyPaths = []
+        let decoded = try LaunchSpecCodec.decode(LaunchSpecCodec.encode(spec))
+        #expect(decoded == spec)
+    }
+
+    @Test func defaultsSurviveTheRoundTrip() throws {
+        let spec = LaunchSpec()
+        #expect(try LaunchSpecCodec.decode(LaunchSpecCodec.encode(spec)) == spec)
+    }
+
+    @Test func rejectsTruncatedAndUnknownInput() {
+        var bytes = LaunchSpecCodec.encode(LaunchSpec())
+        bytes.removeLast()
+        #expect(throws: LaunchError.self) { try LaunchSpecCodec.decode(bytes) }
+        let unknown = Array("version\u{0}1\u{0}bogus\u{0}x\u{0}".utf8)
+        #expect(throws: LaunchError.invalidSpec("unknown key bogus")) { try LaunchSpecCodec.decode(unknown) }
+        let wrongVersion = Array("version\u{0}2\u{0}".utf8)
+        #expect(throws: LaunchError.invalidSpec("unknown version")) { try LaunchSpecCodec.decode(wrongVersion) }
+    }
+}
