@@ -29,7 +29,7 @@ let package = Package(
             name: "Images",
             dependencies: ["LinuxKit", "CArchive", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "ECSModel"),
+        .target(name: "ECSModel", exclude: ["Generated/generate_shapes.py"]),
         .target(
             name: "Engine",
             dependencies: [
@@ -56,6 +56,6 @@ let package = Package(
         .testTarget(name: "IsolationTests", dependencies: ["Isolation"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "CArchive"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Engine", "Images"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Isolation"]),
     ]
 )

@@ -7,6 +7,13 @@ public struct ResolvedUser: Sendable, Equatable {
     /// Supplementary groups, as setgroups(2) gets them.
     public var groups: [UInt32]
     public var home: String
+
+    public init(uid: UInt32, gid: UInt32, groups: [UInt32], home: String) {
+        self.uid = uid
+        self.gid = gid
+        self.groups = groups
+        self.home = home
+    }
 }
 
 public struct PasswdEntry: Sendable, Equatable {

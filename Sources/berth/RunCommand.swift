@@ -30,6 +30,8 @@ struct RunCommand: ParsableCommand {
             definition = try StrictJSON.decode(RegisterTaskDefinitionRequest.self, from: data)
         } catch let error as ParameterValidationError {
             throw ValidationError(error.description)
+        } catch let error as JSONSyntaxError {
+            throw ValidationError("Error parsing parameter '--task-definition': Invalid JSON: \(error)")
         }
         let runner = ForegroundRun(
             root: global.root, shimPath: try ShimLocator.path(), logger: Logger(label: "berth.run"))
