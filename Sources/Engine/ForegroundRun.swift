@@ -45,8 +45,9 @@ public struct ForegroundRun {
         let context = ContainerLaunchContext(
             containerID: containerID, hostname: String(containerID.prefix(12)), rootfsTarget: layer.mergedDir,
             overlayOptions: store.overlayOptions(for: image, layer: layer))
-        let plan = try ContainerLaunchPlanner.plan(
+        var plan = try ContainerLaunchPlanner.plan(
             container: container, image: image.config, context: context, ulimits: .forThisProcess())
+        plan.spec.dieWithParent = true
         for warning in plan.warnings { logger.warning("\(warning)") }
 
         try FileManager.default.createDirectory(atPath: containerDirectory, withIntermediateDirectories: true)
@@ -65,7 +66,7 @@ public struct ForegroundRun {
         // The shim gets its own process group: a terminal's Ctrl-C reaches berth alone, and berth
         // forwards it exactly once.
         let pid = try ProcessSpawner.spawn(
-            shimPath, arguments: [specPath], environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], newProcessGroup: true)
+            shimPath, arguments: [specPath, String(getpid())], environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], newProcessGroup: true)
         let queue = DispatchQueue(label: "berth.signals")
         let sources = Self.forwardedSignals.map { signal in
             let source = DispatchSource.makeSignalSource(signal: signal, queue: queue)

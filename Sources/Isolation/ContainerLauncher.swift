@@ -15,8 +15,16 @@ public enum ContainerLauncher {
     /// Runs the container to completion. Returns the code to exit with: the container's exit code
     /// (128 + signal for a signal death) or LaunchError.exitCode when it could not start, after
     /// `report` has been given the reason.
-    public static func run(_ spec: LaunchSpec, report: (String) -> Void) -> Int32 {
+    public static func run(_ spec: LaunchSpec, parent: pid_t, report: (String) -> Void) -> Int32 {
         SignalMask.blockAll()
+        if spec.dieWithParent {
+            _ = bk_prctl(PR_SET_PDEATHSIG, UInt(SIGKILL), 0, 0, 0)
+            // The parent may have died before the line above: then nobody is waiting for this container.
+            guard getppid() == parent else {
+                report("berth exited before the container started")
+                return 125
+            }
+        }
         var pipeFDs: [Int32] = [0, 0]
         guard bk_pipe2(&pipeFDs, O_CLOEXEC) == 0 else {
             report(SyscallError("pipe2").description)

@@ -29,6 +29,9 @@ public struct LaunchSpec: Sendable, Equatable {
     public var initProcess: Bool = false
     /// An existing network namespace to join (the task's); nil creates a new one with only loopback.
     public var networkNamespacePath: String? = nil
+    /// `berth run`: the shim (and with it the container) dies with the berth process that started it.
+    /// The daemon's tasks leave this off: they must outlive berthd.
+    public var dieWithParent: Bool = false
     public var maskedPaths: [String] = DefaultPaths.masked
     public var readonlyPaths: [String] = DefaultPaths.readonly
 

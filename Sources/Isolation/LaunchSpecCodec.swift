@@ -29,6 +29,7 @@ public enum LaunchSpecCodec {
         put("seccomp", spec.seccomp ? "1" : "0")
         put("initProcess", spec.initProcess ? "1" : "0")
         if let path = spec.networkNamespacePath { put("netns", path) }
+        put("dieWithParent", spec.dieWithParent ? "1" : "0")
         for path in spec.maskedPaths { put("masked", path) }
         for path in spec.readonlyPaths { put("readonly", path) }
         return out
@@ -78,6 +79,7 @@ public enum LaunchSpecCodec {
             case "seccomp": spec.seccomp = value == "1"
             case "initProcess": spec.initProcess = value == "1"
             case "netns": spec.networkNamespacePath = value
+            case "dieWithParent": spec.dieWithParent = value == "1"
             case "masked": spec.maskedPaths.append(value)
             case "readonly": spec.readonlyPaths.append(value)
             default: throw .invalidSpec("unknown key \(key)")

@@ -51,11 +51,18 @@ enum SeccompFilter {
     ) throws(LaunchError) {
         if let socket = resolve("socket") {
             allowed.insert(socket)
-            for family in SeccompProfile.allowedSocketFamilies {
+            // A conditional syscall whose conditions all fail gets the default action (ENOSYS), so the
+            // refused families get explicit EPERM rules (an unconditional one would override the allows).
+            let known = UInt64(SeccompProfile.socketFamilyLimit)
+            for family in 0..<known {
+                let action = SeccompProfile.allowedSocketFamilies.contains(family) ? actAllow : actErrno(EPERM)
                 var comparison = scmp_arg_cmp(arg: 0, op: SCMP_CMP_EQ, datum_a: family, datum_b: 0)
-                let rc = seccomp_rule_add_array(context, actAllow, socket, 1, &comparison)
+                let rc = seccomp_rule_add_array(context, action, socket, 1, &comparison)
                 guard rc == 0 else { throw .seccomp("socket rule: \(ErrnoName.symbol(-rc))") }
             }
+            var beyond = scmp_arg_cmp(arg: 0, op: SCMP_CMP_GE, datum_a: known, datum_b: 0)
+            let rc = seccomp_rule_add_array(context, actErrno(EPERM), socket, 1, &beyond)
+            guard rc == 0 else { throw .seccomp("socket rule: \(ErrnoName.symbol(-rc))") }
         }
         if let personality = resolve("personality") {
             allowed.insert(personality)
@@ -74,6 +81,15 @@ enum SeccompFilter {
             }
             let rc = seccomp_rule_add_array(context, actAllow, clone, UInt32(comparisons.count), comparisons)
             guard rc == 0 else { throw .seccomp("clone rule: \(ErrnoName.symbol(-rc))") }
+            // clone with any namespace flag: EPERM, one rule per flag (see the socket rules for why).
+            if !hasSysAdmin {
+                for bit in 0..<64 where SeccompProfile.namespaceCloneFlags & (1 << UInt64(bit)) != 0 {
+                    let flag = UInt64(1) << UInt64(bit)
+                    var comparison = scmp_arg_cmp(arg: 0, op: SCMP_CMP_MASKED_EQ, datum_a: flag, datum_b: flag)
+                    let rc = seccomp_rule_add_array(context, actErrno(EPERM), clone, 1, &comparison)
+                    guard rc == 0 else { throw .seccomp("clone rule: \(ErrnoName.symbol(-rc))") }
+                }
+            }
         }
         // Without CAP_SYS_ADMIN clone3 answers ENOSYS (its flags live in memory, out of a filter's
         // reach), so glibc falls back to clone, which the rule above can inspect. ENOSYS is the default

@@ -78,7 +78,13 @@ public enum SeccompProfile {
     public static let allowedSocketFamilies: [UInt64] =
         Array(0..<12) + [13, 14, 15, 16, 17, 18, 21, 22, 24, 26, 27, 28, 29, 30, 31, 32, 33, 35, 36, 39, 41, 42, 43, 44, 45]
 
-    /// personality(2) values Docker allows: PER_LINUX, PER_LINUX32, UNAME26 variants and the query.
+    /// Address families above the last one the kernel knew when this list was written (AF_MCTP is 45);
+    /// newer ones are refused like the unlisted ones.
+    public static let socketFamilyLimit = 46
+
+    /// personality(2) values Docker allows: PER_LINUX, PER_LINUX32, the UNAME26 variants and the query.
+    /// Other values answer ENOSYS rather than Docker's EPERM: libseccomp 2.5 cannot express "none of
+    /// these five" for one argument.
     public static let allowedPersonalities: [UInt64] = [0, 8, 0x20000, 0x20008, 0xffff_ffff]
 
     /// clone(2) flags that create namespaces; clone is allowed only without them (unless CAP_SYS_ADMIN).

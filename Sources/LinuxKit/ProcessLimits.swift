@@ -22,7 +22,7 @@ public enum ProcessLimits {
         defer { fclose(file) }
         var line = [CChar](repeating: 0, count: 512)
         while fgets(&line, Int32(line.count), file) != nil {
-            let text = String(cString: line)
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             guard text.hasPrefix("CapEff:") else { continue }
             let hex = text.dropFirst(7).trimmingCharacters(in: " \t\n")
             guard let mask = UInt64(hex, radix: 16) else { return false }

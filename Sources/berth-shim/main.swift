@@ -1,4 +1,4 @@
-// berth-shim SPEC_FILE
+// berth-shim SPEC_FILE [PARENT_PID]
 //
 // Starts one container from a launch spec written by berth (see Isolation.LaunchSpecCodec) and stays
 // with it until it exits, forwarding signals; exits with the container's exit code. Single-threaded,
@@ -16,7 +16,8 @@ func fail(_ message: String, code: Int32) -> Never {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count == 2 else { fail("usage: berth-shim SPEC_FILE", code: 125) }
+guard arguments.count == 2 || arguments.count == 3 else { fail("usage: berth-shim SPEC_FILE [PARENT_PID]", code: 125) }
+let parent = arguments.count == 3 ? pid_t(arguments[2]) ?? getppid() : getppid()
 
 let fd = open(arguments[1], O_RDONLY | O_CLOEXEC)
 guard fd >= 0 else { fail("cannot open spec \(arguments[1])", code: 125) }
@@ -35,7 +36,7 @@ do {
 } catch {
     fail("\(arguments[1]): \(error)", code: 125)
 }
-let code = ContainerLauncher.run(spec) { message in
+let code = ContainerLauncher.run(spec, parent: parent) { message in
     let line = Array("berth: container \(spec.containerID): \(message)\n".utf8)
     _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }

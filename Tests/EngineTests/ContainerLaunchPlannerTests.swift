@@ -21,9 +21,12 @@ struct ContainerLaunchPlannerTests {
         try JSONDecoder().decode(ContainerDefinition.self, from: Data(json.utf8))
     }
 
-    func plan(_ json: String, policy: UlimitPolicy? = nil) throws -> ContainerLaunchPlan {
-        try ContainerLaunchPlanner.plan(
-            container: container(json), image: image, context: context, ulimits: policy ?? unlimited)
+    func plan(_ json: String) throws -> ContainerLaunchPlan {
+        try plan(json, policy: unlimited)
+    }
+
+    func plan(_ json: String, policy: UlimitPolicy) throws -> ContainerLaunchPlan {
+        try ContainerLaunchPlanner.plan(container: container(json), image: image, context: context, ulimits: policy)
     }
 
     @Test func imageDefaultsApplyWhenTheDefinitionIsSilent() throws {

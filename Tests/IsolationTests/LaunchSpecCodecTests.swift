@@ -19,6 +19,7 @@ struct LaunchSpecCodecTests {
         spec.seccomp = false
         spec.initProcess = true
         spec.networkNamespacePath = "/run/berth/netns/t1"
+        spec.dieWithParent = true
         spec.maskedPaths = ["/proc/kcore"]
         spec.readonlyPaths = []
         let decoded = try LaunchSpecCodec.decode(LaunchSpecCodec.encode(spec))

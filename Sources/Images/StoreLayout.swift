@@ -1,0 +1,26 @@
+/// Where each part of the store lives under the realpath'ed root. See ImageStore.swift for the layout.
+struct StoreLayout: Sendable {
+    /// berth's --root, resolved with realpath.
+    let root: String
+
+    var images: String { root + "/images" }
+    var blobs: String { images + "/blobs/sha256" }
+    var layers: String { images + "/layers/sha256" }
+    var temporary: String { images + "/tmp" }
+    var emptyLowerDir: String { images + "/empty" }
+    var stateFile: String { images + "/images.json" }
+    var lockFile: String { images + "/lock" }
+    var containerLayers: String { root + "/overlay" }
+
+    func blobPath(_ digest: Digest) -> String { blobs + "/" + digest.hex }
+
+    /// The directory renamed into place once a layer is complete: it holds `diff/` and `layer.json`.
+    func layerDirectory(_ diffID: Digest) -> String { layers + "/" + diffID.hex }
+
+    /// The unpacked layer content: the overlayfs lowerdir.
+    func layerContent(_ diffID: Digest) -> String { layerDirectory(diffID) + "/diff" }
+
+    func layerMetadata(_ diffID: Digest) -> String { layerDirectory(diffID) + "/layer.json" }
+
+    func containerLayer(_ id: String) -> String { containerLayers + "/" + id }
+}
