@@ -14,8 +14,10 @@ public struct ECSErrorType: RawRepresentable, Codable, Hashable, Sendable, Custo
     public static let attributeLimitExceededException = ECSErrorType(rawValue: "AttributeLimitExceededException")
     public static let blockedException = ECSErrorType(rawValue: "BlockedException")
     public static let clientException = ECSErrorType(rawValue: "ClientException")
-    public static let clusterContainsCapacityProviderException = ECSErrorType(rawValue: "ClusterContainsCapacityProviderException")
-    public static let clusterContainsContainerInstancesException = ECSErrorType(rawValue: "ClusterContainsContainerInstancesException")
+    public static let clusterContainsCapacityProviderException = ECSErrorType(
+        rawValue: "ClusterContainsCapacityProviderException")
+    public static let clusterContainsContainerInstancesException = ECSErrorType(
+        rawValue: "ClusterContainsContainerInstancesException")
     public static let clusterContainsServicesException = ECSErrorType(rawValue: "ClusterContainsServicesException")
     public static let clusterContainsTasksException = ECSErrorType(rawValue: "ClusterContainsTasksException")
     public static let clusterNotFoundException = ECSErrorType(rawValue: "ClusterNotFoundException")
@@ -27,7 +29,8 @@ public struct ECSErrorType: RawRepresentable, Codable, Hashable, Sendable, Custo
     public static let missingVersionException = ECSErrorType(rawValue: "MissingVersionException")
     public static let namespaceNotFoundException = ECSErrorType(rawValue: "NamespaceNotFoundException")
     public static let noUpdateAvailableException = ECSErrorType(rawValue: "NoUpdateAvailableException")
-    public static let platformTaskDefinitionIncompatibilityException = ECSErrorType(rawValue: "PlatformTaskDefinitionIncompatibilityException")
+    public static let platformTaskDefinitionIncompatibilityException = ECSErrorType(
+        rawValue: "PlatformTaskDefinitionIncompatibilityException")
     public static let platformUnknownException = ECSErrorType(rawValue: "PlatformUnknownException")
     public static let resourceInUseException = ECSErrorType(rawValue: "ResourceInUseException")
     public static let resourceNotFoundException = ECSErrorType(rawValue: "ResourceNotFoundException")

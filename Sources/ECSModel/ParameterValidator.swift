@@ -22,9 +22,10 @@ struct ParameterValidator {
     }
 
     private mutating func invalidType(_ path: String, _ value: JSONValue, _ validTypes: [String]) {
-        problems.append(.invalidType(
-            path: display(path), value: PythonRepr.str(value), type: PythonRepr.typeName(value),
-            validTypes: validTypes))
+        problems.append(
+            .invalidType(
+                path: display(path), value: PythonRepr.str(value), type: PythonRepr.typeName(value),
+                validTypes: validTypes))
     }
 
     mutating func validate(_ value: JSONValue, shape shapeName: String, path: String) {
@@ -45,8 +46,9 @@ struct ParameterValidator {
                 if let member = members.first(where: { $0.name == field.key }) {
                     known.append((field, member.shape))
                 } else {
-                    problems.append(.unknownParameter(
-                        path: display(path), parameter: field.key, validNames: members.map(\.name)))
+                    problems.append(
+                        .unknownParameter(
+                            path: display(path), parameter: field.key, validNames: members.map(\.name)))
                 }
             }
             for (field, memberShape) in known {

@@ -13,8 +13,8 @@ public protocol ECSShape: Codable, Sendable, Equatable {
 /// A string enum of the ECS model. Unknown values are kept, so a value AWS adds
 /// later decodes and re-encodes unchanged; the model's values are static constants.
 public protocol ECSEnum: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible,
-    ExpressibleByStringLiteral where RawValue == String, StringLiteralType == String
-{
+    ExpressibleByStringLiteral
+where RawValue == String, StringLiteralType == String {
     init(rawValue: String)
     /// The shape's name in the botocore model, e.g. "NetworkMode".
     static var shapeName: String { get }

@@ -49,7 +49,8 @@ public enum StrictJSON {
     /// (`Timestamp`), and slashes in ARNs are not escaped.
     public static func encoder(prettyPrinted: Bool = false) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = prettyPrinted
+        encoder.outputFormatting =
+            prettyPrinted
             ? [.withoutEscapingSlashes, .sortedKeys, .prettyPrinted] : [.withoutEscapingSlashes]
         return encoder
     }

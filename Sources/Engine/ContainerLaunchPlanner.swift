@@ -47,12 +47,14 @@ public enum ContainerLaunchPlanner {
         spec.args = arguments(entryPoint: container.entryPoint, command: container.command, image: image)
         guard !spec.args.isEmpty else {
             throw .client(
-                "Container '\(name)' has no command: the image sets no Entrypoint or Cmd, so set entryPoint or command.")
+                "Container '\(name)' has no command: the image sets no Entrypoint or Cmd, so set entryPoint or command."
+            )
         }
         spec.env = environment(image: image.env, definition: container.environment)
         spec.workingDirectory = nonEmpty(container.workingDirectory) ?? nonEmpty(image.workingDir) ?? "/"
         guard spec.workingDirectory.hasPrefix("/") else {
-            throw .client("Container '\(name)': workingDirectory must be an absolute path, got '\(spec.workingDirectory)'.")
+            throw .client(
+                "Container '\(name)': workingDirectory must be an absolute path, got '\(spec.workingDirectory)'.")
         }
         spec.user = nonEmpty(container.user) ?? nonEmpty(image.user) ?? ""
         try validateUserSyntax(spec.user, container: name)
@@ -95,7 +97,8 @@ public enum ContainerLaunchPlanner {
         } catch let error {
             if case .unknownCapability(let capability) = error {
                 throw .client(
-                    "Invalid capability '\(capability)' in linuxParameters.capabilities of container '\(container)': not a Linux capability.")
+                    "Invalid capability '\(capability)' in linuxParameters.capabilities of container '\(container)': not a Linux capability."
+                )
             }
             throw .client("Container '\(container)': \(error)")
         }
@@ -106,10 +109,12 @@ public enum ContainerLaunchPlanner {
     static func validateUserSyntax(_ user: String, container: String) throws(EngineError) {
         guard !user.isEmpty else { return }
         let parts = user.split(separator: ":", omittingEmptySubsequences: false)
-        let valid = parts.count <= 2 && parts.allSatisfy { !$0.isEmpty && !$0.contains(where: { $0 == " " || $0 == "/" }) }
+        let valid =
+            parts.count <= 2 && parts.allSatisfy { !$0.isEmpty && !$0.contains(where: { $0 == " " || $0 == "/" }) }
         guard valid else {
             throw .client(
-                "Invalid user '\(user)' in container '\(container)'. Use one of: user, user:group, uid, uid:gid, user:gid, uid:group.")
+                "Invalid user '\(user)' in container '\(container)'. Use one of: user, user:group, uid, uid:gid, user:gid, uid:group."
+            )
         }
     }
 

@@ -32,7 +32,8 @@ public struct ForegroundRun {
             image = try store.resolve(imageReference)
         } catch ImageError.notFound {
             throw EngineError.client(
-                "CannotPullContainerError: image '\(imageReference)' is not in berth's image store (\(root)); import it with `berth images import`.")
+                "CannotPullContainerError: image '\(imageReference)' is not in berth's image store (\(root)); import it with `berth images import`."
+            )
         }
 
         let containerID = ContainerIdentifier.generate()
@@ -66,7 +67,8 @@ public struct ForegroundRun {
         // The shim gets its own process group: a terminal's Ctrl-C reaches berth alone, and berth
         // forwards it exactly once.
         let pid = try ProcessSpawner.spawn(
-            shimPath, arguments: [specPath, String(getpid())], environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], newProcessGroup: true)
+            shimPath, arguments: [specPath, String(getpid())], environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
+            newProcessGroup: true)
         let queue = DispatchQueue(label: "berth.signals")
         let sources = Self.forwardedSignals.map { signal in
             let source = DispatchSource.makeSignalSource(signal: signal, queue: queue)

@@ -36,14 +36,16 @@ public struct UlimitPolicy: Sendable {
             let name = ulimit.name.rawValue
             guard let resource = RlimitNames.resource(name) else {
                 throw .client(
-                    "Invalid ulimit name '\(name)' in container '\(container)'. Valid names: \(RlimitNames.names.joined(separator: ", ")).")
+                    "Invalid ulimit name '\(name)' in container '\(container)'. Valid names: \(RlimitNames.names.joined(separator: ", "))."
+                )
             }
             guard ulimit.softLimit >= 0, ulimit.hardLimit >= 0 else {
                 throw .client("Invalid ulimit '\(name)' in container '\(container)': limits must not be negative.")
             }
             guard ulimit.softLimit <= ulimit.hardLimit else {
                 throw .client(
-                    "Invalid ulimit '\(name)' in container '\(container)': softLimit \(ulimit.softLimit) is greater than hardLimit \(ulimit.hardLimit).")
+                    "Invalid ulimit '\(name)' in container '\(container)': softLimit \(ulimit.softLimit) is greater than hardLimit \(ulimit.hardLimit)."
+                )
             }
             if result.contains(where: { $0.name == name }) {
                 throw .client("Duplicate ulimit '\(name)' in container '\(container)'.")
@@ -51,7 +53,8 @@ public struct UlimitPolicy: Sendable {
             let hard = UInt64(ulimit.hardLimit)
             if let ceiling = ceiling(resource), hard > ceiling {
                 throw .client(
-                    "ulimit '\(name)' hardLimit \(hard) in container '\(container)' exceeds this host's hard limit of \(ceiling), which berth cannot raise without CAP_SYS_RESOURCE.")
+                    "ulimit '\(name)' hardLimit \(hard) in container '\(container)' exceeds this host's hard limit of \(ceiling), which berth cannot raise without CAP_SYS_RESOURCE."
+                )
             }
             result.append(Rlimit(name: name, soft: UInt64(ulimit.softLimit), hard: hard))
         }
@@ -59,7 +62,8 @@ public struct UlimitPolicy: Sendable {
             var limit = Self.fargateNofile
             if let ceiling = ceiling(RlimitNames.resource("nofile")!), ceiling < limit {
                 warnings.append(
-                    "container '\(container)': nofile limit set to \(ceiling) (this host's hard limit) instead of Fargate's default \(limit); berth lacks CAP_SYS_RESOURCE to raise it")
+                    "container '\(container)': nofile limit set to \(ceiling) (this host's hard limit) instead of Fargate's default \(limit); berth lacks CAP_SYS_RESOURCE to raise it"
+                )
                 limit = ceiling
             }
             result.append(Rlimit(name: "nofile", soft: limit, hard: limit))

@@ -78,8 +78,10 @@ public enum ContainerLauncher {
         execve(path, cArgs, cEnv)
         let code = errno
         let error: LaunchError =
-            code == ENOENT ? .executableNotFound(args.first ?? path)
-            : code == EACCES ? .notExecutable(args.first ?? path) : .syscall(SyscallError("execve \(path)", errno: code))
+            code == ENOENT
+            ? .executableNotFound(args.first ?? path)
+            : code == EACCES
+                ? .notExecutable(args.first ?? path) : .syscall(SyscallError("execve \(path)", errno: code))
         fail(error, errorFD: errorFD)
     }
 

@@ -171,7 +171,9 @@ struct ContainerSetup {
             }
         }
         try syscallOrThrow("prctl(PR_SET_KEEPCAPS)") { bk_prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) }
-        try syscallOrThrow("setgroups") { user.groups.withUnsafeBufferPointer { bk_setgroups($0.count, $0.baseAddress) } }
+        try syscallOrThrow("setgroups") {
+            user.groups.withUnsafeBufferPointer { bk_setgroups($0.count, $0.baseAddress) }
+        }
         try syscallOrThrow("setgid(\(user.gid))") { bk_setresgid(user.gid) }
         try syscallOrThrow("setuid(\(user.uid))") { bk_setresuid(user.uid) }
         try syscallOrThrow("prctl(PR_SET_KEEPCAPS, 0)") { bk_prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) }

@@ -26,7 +26,9 @@ enum FileText {
 /// execvp's PATH search, done before seccomp and the user switch so "not found" is a clear launch error.
 enum ExecutableLookup {
     static func find(_ command: String, env: [String]) throws(LaunchError) -> String {
-        guard !command.isEmpty else { throw .invalidSpec("no command: the image has no Entrypoint or Cmd and the container definition sets none") }
+        guard !command.isEmpty else {
+            throw .invalidSpec("no command: the image has no Entrypoint or Cmd and the container definition sets none")
+        }
         if command.contains("/") {
             guard let found = try check(command, name: command) else { throw .executableNotFound(command) }
             return found

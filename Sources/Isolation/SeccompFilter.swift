@@ -111,4 +111,3 @@ enum SeccompFilter {
         return names.compactMap(resolve)
     }
 }
-

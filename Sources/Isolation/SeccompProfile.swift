@@ -52,13 +52,19 @@ public enum SeccompProfile {
 
     /// Allowed only when the container holds the capability.
     public static let capabilityGated: [(capability: String, syscalls: [String])] = [
-        ("CAP_SYS_ADMIN", [
-            "bpf", "clone3", "fanotify_init", "fsconfig", "fsmount", "fsopen", "fspick", "lookup_dcookie",
-            "lsm_get_self_attr", "lsm_list_modules", "lsm_set_self_attr", "mount", "mount_setattr", "move_mount",
-            "open_tree", "perf_event_open", "quotactl", "quotactl_fd", "setdomainname", "sethostname", "setns",
-            "syslog", "umount2", "unshare",
-        ]),
-        ("CAP_SYS_PTRACE", ["kcmp", "pidfd_getfd", "process_madvise", "process_vm_readv", "process_vm_writev", "ptrace"]),
+        (
+            "CAP_SYS_ADMIN",
+            [
+                "bpf", "clone3", "fanotify_init", "fsconfig", "fsmount", "fsopen", "fspick", "lookup_dcookie",
+                "lsm_get_self_attr", "lsm_list_modules", "lsm_set_self_attr", "mount", "mount_setattr", "move_mount",
+                "open_tree", "perf_event_open", "quotactl", "quotactl_fd", "setdomainname", "sethostname", "setns",
+                "syslog", "umount2", "unshare",
+            ]
+        ),
+        (
+            "CAP_SYS_PTRACE",
+            ["kcmp", "pidfd_getfd", "process_madvise", "process_vm_readv", "process_vm_writev", "ptrace"]
+        ),
         ("CAP_SYS_BOOT", ["reboot"]),
         ("CAP_SYS_CHROOT", ["chroot"]),
         ("CAP_SYS_MODULE", ["delete_module", "init_module", "finit_module"]),
@@ -76,7 +82,9 @@ public enum SeccompProfile {
     /// socket(2) address families Docker allows (everything except AF_ALG 38, AF_VSOCK 40 and a few
     /// unused or legacy families).
     public static let allowedSocketFamilies: [UInt64] =
-        Array(0..<12) + [13, 14, 15, 16, 17, 18, 21, 22, 24, 26, 27, 28, 29, 30, 31, 32, 33, 35, 36, 39, 41, 42, 43, 44, 45]
+        Array(0..<12) + [
+            13, 14, 15, 16, 17, 18, 21, 22, 24, 26, 27, 28, 29, 30, 31, 32, 33, 35, 36, 39, 41, 42, 43, 44, 45,
+        ]
 
     /// Address families above the last one the kernel knew when this list was written (AF_MCTP is 45);
     /// newer ones are refused like the unlisted ones.

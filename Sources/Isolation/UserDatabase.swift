@@ -64,7 +64,8 @@ public enum UserDatabase {
         let userPart = parts.first ?? ""
         let groupPart: String? = parts.count > 1 ? parts[1] : nil
         if parts.count > 1 && (userPart.isEmpty || parts[1].isEmpty) {
-            throw .invalidSpec("invalid user \"\(spec)\": expected user, user:group, uid, uid:gid, user:gid or uid:group")
+            throw .invalidSpec(
+                "invalid user \"\(spec)\": expected user, user:group, uid, uid:gid, user:gid or uid:group")
         }
 
         var entry: PasswdEntry?

@@ -23,7 +23,9 @@ public struct SyscallError: Error, Sendable, Equatable, CustomStringConvertible 
 /// Runs a libc call that reports failure as -1 + errno, retrying EINTR in this one place.
 @discardableResult
 @inline(__always)
-public func syscallChecked<T: FixedWidthInteger>(_ stage: @autoclosure () -> String, _ call: () -> T) throws(SyscallError) -> T {
+public func syscallChecked<T: FixedWidthInteger>(_ stage: @autoclosure () -> String, _ call: () -> T)
+    throws(SyscallError) -> T
+{
     while true {
         let result = call()
         if result != -1 { return result }

@@ -17,7 +17,8 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "The task definition JSON, as `file://PATH`, a path, or inline JSON (register-task-definition's input).")
+    @Option(
+        help: "The task definition JSON, as `file://PATH`, a path, or inline JSON (register-task-definition's input).")
     var taskDefinition: String
 
     @Option(help: "Which container to run when the task definition has several.")
@@ -47,7 +48,8 @@ enum CLIInput {
         if trimmed.hasPrefix("{") { return Data(trimmed.utf8) }
         let path = trimmed.hasPrefix("file://") ? String(trimmed.dropFirst(7)) : trimmed
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("Error parsing parameter: Unable to load paramfile \(argument): no such file or not readable")
+            throw ValidationError(
+                "Error parsing parameter: Unable to load paramfile \(argument): no such file or not readable")
         }
         return data
     }
@@ -57,8 +59,11 @@ enum CLIInput {
 enum ShimLocator {
     static func path() throws -> String {
         if let override = ProcessInfo.processInfo.environment["BERTH_SHIM"], !override.isEmpty { return override }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let candidate = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("berth-shim").path
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let candidate = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(
+            "berth-shim"
+        ).path
         guard FileManager.default.isExecutableFile(atPath: candidate) else {
             throw ValidationError("berth-shim not found next to berth (\(candidate)); set BERTH_SHIM")
         }

@@ -174,7 +174,9 @@ enum Fixtures {
             Invalid type for parameter enableECSManagedTags, value: 1, type: <class 'int'>, valid types: <class 'bool'>
             """)
 
-    static let allBadInputs = [unknownMembers, unknownContainerMember, wrongTypes, missingRequired, pythonValues, runTask]
+    static let allBadInputs = [
+        unknownMembers, unknownContainerMember, wrongTypes, missingRequired, pythonValues, runTask,
+    ]
 }
 
 extension String {

@@ -65,22 +65,29 @@ struct ModelCodingTests {
         #expect(app.environment == [KeyValuePair(name: "MODE", value: "prod")])
         #expect(app.secrets?.first?.valueFrom == "arn:aws:ssm:us-east-1:123456789012:parameter/db")
         #expect(app.portMappings?.count == 2)
-        #expect(app.portMappings?[0] == PortMapping(containerPort: 80, hostPort: 80, protocol: .tcp, name: "web", appProtocol: .http))
+        #expect(
+            app.portMappings?[0]
+                == PortMapping(containerPort: 80, hostPort: 80, protocol: .tcp, name: "web", appProtocol: .http))
         #expect(app.portMappings?[1].protocol == .udp)
         #expect(app.portMappings?[1].hostPort == nil)
-        #expect(app.linuxParameters?.capabilities == KernelCapabilities(add: ["SYS_PTRACE"], drop: ["NET_RAW", "MKNOD"]))
+        #expect(
+            app.linuxParameters?.capabilities == KernelCapabilities(add: ["SYS_PTRACE"], drop: ["NET_RAW", "MKNOD"]))
         #expect(app.linuxParameters?.initProcessEnabled == true)
         #expect(app.linuxParameters?.tmpfs == nil)
         #expect(app.ulimits == [Ulimit(name: .nofile, softLimit: 65535, hardLimit: 65535)])
-        #expect(app.healthCheck == HealthCheck(
-            command: ["CMD-SHELL", "curl -f http://localhost/ || exit 1"], interval: 10, timeout: 5, retries: 3, startPeriod: 15))
+        #expect(
+            app.healthCheck
+                == HealthCheck(
+                    command: ["CMD-SHELL", "curl -f http://localhost/ || exit 1"], interval: 10, timeout: 5, retries: 3,
+                    startPeriod: 15))
         #expect(app.dependsOn == [ContainerDependency(containerName: "init", condition: .success)])
         #expect(app.logConfiguration?.logDriver == .awslogs)
         #expect(app.logConfiguration?.options?["awslogs-group"] == "/ecs/full")
         #expect(app.dockerLabels == ["com.example.tier": "web"])
         #expect(app.startTimeout == 60)
         #expect(app.stopTimeout == 20)
-        #expect(app.restartPolicy == ContainerRestartPolicy(enabled: true, ignoredExitCodes: [0], restartAttemptPeriod: 60))
+        #expect(
+            app.restartPolicy == ContainerRestartPolicy(enabled: true, ignoredExitCodes: [0], restartAttemptPeriod: 60))
         #expect(app.systemControls == [SystemControl(namespace: "net.core.somaxconn", value: "1024")])
         #expect(app.mountPoints == [MountPoint(sourceVolume: "scratch", containerPath: "/data", readOnly: true)])
         #expect(app.versionConsistency == .disabled)
@@ -137,7 +144,8 @@ struct ModelCodingTests {
 
     @Test("Timestamps also decode from numeric and ISO 8601 strings")
     func timestampStrings() throws {
-        let numeric = try JSONDecoder().decode([Timestamp].self, from: Data(#"[1.5, "2.5", "1970-01-01T00:00:10Z"]"#.utf8))
+        let numeric = try JSONDecoder().decode(
+            [Timestamp].self, from: Data(#"[1.5, "2.5", "1970-01-01T00:00:10Z"]"#.utf8))
         #expect(numeric.map(\.secondsSince1970) == [1.5, 2.5, 10])
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode([Timestamp].self, from: Data(#"["yesterday"]"#.utf8))
@@ -149,6 +157,8 @@ struct ModelCodingTests {
         let error = ECSError(.clientException, "Unable to describe task definition.")
         #expect(error.description == "ClientException: Unable to describe task definition.")
         #expect(ECSError(type: "SomethingNewException", message: "x").type.rawValue == "SomethingNewException")
-        #expect(ECSError(.clusterNotFoundException, "Cluster not found.") != ECSError(.clientException, "Cluster not found."))
+        #expect(
+            ECSError(.clusterNotFoundException, "Cluster not found.")
+                != ECSError(.clientException, "Cluster not found."))
     }
 }

@@ -57,17 +57,22 @@ private func reachable(from roots: [String]) -> Set<String> {
 
 @Suite("Hand-written types against the generated shape table")
 struct ShapeTableTests {
-    @Test("CodingKeys equal the model's members, in model order", arguments: allShapeTypes.map { ($0.shapeName, codingKeys($0)) })
+    @Test(
+        "CodingKeys equal the model's members, in model order",
+        arguments: allShapeTypes.map { ($0.shapeName, codingKeys($0)) })
     func codingKeysMatchModel(shape: String, keys: [String]) {
         #expect(ShapeTable.memberNames(of: shape) == keys, "\(shape)")
     }
 
-    @Test("Known enum values equal the model's enum", arguments: allEnumTypes.map { ($0.shapeName, knownRawValues($0)) })
+    @Test(
+        "Known enum values equal the model's enum", arguments: allEnumTypes.map { ($0.shapeName, knownRawValues($0)) })
     func enumValuesMatchModel(shape: String, values: [String]) {
         #expect(ShapeTable.enumValues(of: shape) == values, "\(shape)")
     }
 
-    @Test("Decoding {} succeeds exactly when the model requires no member", arguments: allShapeTypes.map { $0 as any ECSShape.Type })
+    @Test(
+        "Decoding {} succeeds exactly when the model requires no member",
+        arguments: allShapeTypes.map { $0 as any ECSShape.Type })
     func optionalityMatchesRequired(type: any ECSShape.Type) throws {
         let required = try #require(ShapeTable.requiredMembers(of: type.shapeName))
         let decoded = try? JSONDecoder().decode(type, from: Data("{}".utf8))

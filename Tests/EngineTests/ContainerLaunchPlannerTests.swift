@@ -80,8 +80,10 @@ struct ContainerLaunchPlannerTests {
     }
 
     @Test func initProcessAndReadonlyRoot() throws {
-        let spec = try plan(#"{"name":"c","readonlyRootFilesystem":true,"linuxParameters":{"initProcessEnabled":true}}"#)
-            .spec
+        let spec = try plan(
+            #"{"name":"c","readonlyRootFilesystem":true,"linuxParameters":{"initProcessEnabled":true}}"#
+        )
+        .spec
         #expect(spec.initProcess)
         #expect(spec.readonlyRootfs)
     }
@@ -108,7 +110,10 @@ struct ContainerLaunchPlannerTests {
         let within = try plan(
             #"{"name":"c","ulimits":[{"name":"nofile","softLimit":1024,"hardLimit":4096},{"name":"core","softLimit":0,"hardLimit":0}]}"#,
             policy: limited)
-        #expect(within.spec.rlimits == [Rlimit(name: "nofile", soft: 1024, hard: 4096), Rlimit(name: "core", soft: 0, hard: 0)])
+        #expect(
+            within.spec.rlimits == [
+                Rlimit(name: "nofile", soft: 1024, hard: 4096), Rlimit(name: "core", soft: 0, hard: 0),
+            ])
     }
 
     @Test func badUlimitsAreRefusedByName() {

@@ -18,11 +18,15 @@ struct BadInputTests {
         _ = harness.berth(["images", "import", "\(harness.fixtures)/probe", "--name", "probe"], root: root)
         let result = harness.berth(["run", "--task-definition", BerthHarness.taskDefinition(container)], root: root)
         #expect(result.status != 0, sourceLocation: sourceLocation)
-        if let expectedStatus { #expect(result.status == expectedStatus, "\(result.stderr)", sourceLocation: sourceLocation) }
-        for text in mentions {
-            #expect(result.stderr.contains(text), "stderr lacks \(text): \(result.stderr)", sourceLocation: sourceLocation)
+        if let expectedStatus {
+            #expect(result.status == expectedStatus, "\(result.stderr)", sourceLocation: sourceLocation)
         }
-        #expect(harness.leftovers(root: root).isEmpty, "\(harness.leftovers(root: root))", sourceLocation: sourceLocation)
+        for text in mentions {
+            #expect(
+                result.stderr.contains(text), "stderr lacks \(text): \(result.stderr)", sourceLocation: sourceLocation)
+        }
+        #expect(
+            harness.leftovers(root: root).isEmpty, "\(harness.leftovers(root: root))", sourceLocation: sourceLocation)
     }
 
     @Test func missingImage() {
@@ -36,15 +40,19 @@ struct BadInputTests {
     }
 
     @Test func invalidUsers() {
-        expectFailure(#"{"name":"p","image":"probe","user":"nosuchuser"}"#, status: 125, mentions: ["unable to find user nosuchuser"])
-        expectFailure(#"{"name":"p","image":"probe","user":"app:nogroup-here"}"#, status: 125, mentions: ["nogroup-here"])
+        expectFailure(
+            #"{"name":"p","image":"probe","user":"nosuchuser"}"#, status: 125,
+            mentions: ["unable to find user nosuchuser"])
+        expectFailure(
+            #"{"name":"p","image":"probe","user":"app:nogroup-here"}"#, status: 125, mentions: ["nogroup-here"])
         expectFailure(#"{"name":"p","image":"probe","user":"a:b:c"}"#, mentions: ["Invalid user 'a:b:c'"])
     }
 
     @Test func explicitUlimitAboveWhatBerthMayGrant() throws {
         var limit = rlimit()
         getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
-        let hasSysResource = (try String(contentsOfFile: "/proc/self/status", encoding: .utf8))
+        let hasSysResource =
+            (try String(contentsOfFile: "/proc/self/status", encoding: .utf8))
             .split(separator: "\n").first { $0.hasPrefix("CapEff:") }
             .flatMap { UInt64($0.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16) }
             .map { $0 & (1 << 24) != 0 } ?? false
@@ -59,7 +67,8 @@ struct BadInputTests {
         expectFailure(
             #"{"name":"p","image":"probe","entryPoint":["/no/such/binary"]}"#, status: 127,
             mentions: ["/no/such/binary", "not found"])
-        expectFailure(#"{"name":"p","image":"probe","entryPoint":["nosuchcommand"]}"#, status: 127, mentions: ["nosuchcommand"])
+        expectFailure(
+            #"{"name":"p","image":"probe","entryPoint":["nosuchcommand"]}"#, status: 127, mentions: ["nosuchcommand"])
     }
 
     @Test func unknownMemberInTheTaskDefinition() {

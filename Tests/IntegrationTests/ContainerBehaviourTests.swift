@@ -22,7 +22,9 @@ struct ContainerBehaviourTests {
         let holders = containers.filter { FileManager.default.fileExists(atPath: "\(overlay)/\($0)/upper/\(marker)") }
         #expect(holders.count == 1, "the write is not in exactly one container's upper dir")
         let layers = "\(harness.root)/images/layers"
-        let inImage = FileManager.default.enumerator(atPath: layers)?.contains { ($0 as? String)?.hasSuffix(marker) == true }
+        let inImage = FileManager.default.enumerator(atPath: layers)?.contains {
+            ($0 as? String)?.hasSuffix(marker) == true
+        }
         #expect(inImage == false)
         // The host's mount table never shows the container's rootfs: it lives in the task's mount namespace.
         let mountinfo = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
@@ -85,7 +87,8 @@ struct ContainerBehaviourTests {
 
         // entryPoint replaces the image's Entrypoint and drops its Cmd, as docker --entrypoint does.
         let shell = harness.run(
-            container: #"{"name":"p","image":"probe","entryPoint":["/bin/sh","-c","echo entry:$0:$1"],"command":["a","b"]}"#)
+            container:
+                #"{"name":"p","image":"probe","entryPoint":["/bin/sh","-c","echo entry:$0:$1"],"command":["a","b"]}"#)
         #expect(shell.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "entry:a:b")
         let noCmd = harness.run(container: #"{"name":"p","image":"probe","entryPoint":["/probe"]}"#)
         #expect(noCmd.stdout.contains("\"argv\":[\"/probe\"]"))
@@ -93,12 +96,15 @@ struct ContainerBehaviourTests {
 
     @Test func initProcessReapsOrphansAndABarePidOneDoesNot() throws {
         let withInit = harness.run(
-            container: #"{"name":"p","image":"probe","command":["orphans","3"],"linuxParameters":{"initProcessEnabled":true}}"#)
+            container:
+                #"{"name":"p","image":"probe","command":["orphans","3"],"linuxParameters":{"initProcessEnabled":true}}"#
+        )
         #expect(withInit.stdout.contains("\"zombies\":0"), "\(withInit.stdout)")
         let bare = harness.run(container: #"{"name":"p","image":"probe","command":["orphans","3"]}"#)
         #expect(bare.stdout.contains("\"zombies\":3"), "\(bare.stdout)")
         let report = try ProbeReport.parse(
-            harness.run(container: #"{"name":"p","image":"probe","linuxParameters":{"initProcessEnabled":true}}"#).stdout)
+            harness.run(container: #"{"name":"p","image":"probe","linuxParameters":{"initProcessEnabled":true}}"#)
+                .stdout)
         #expect(report.pid == 2 && report.ppid == 1)
     }
 
@@ -106,10 +112,14 @@ struct ContainerBehaviourTests {
         #expect(harness.run(container: #"{"name":"p","image":"probe","command":["exit","7"]}"#).status == 7)
         #expect(harness.run(container: #"{"name":"p","image":"probe","command":["exit","0"]}"#).status == 0)
         let term = harness.run(
-            container: #"{"name":"p","image":"probe","command":["kill-self","TERM"],"linuxParameters":{"initProcessEnabled":true}}"#)
+            container:
+                #"{"name":"p","image":"probe","command":["kill-self","TERM"],"linuxParameters":{"initProcessEnabled":true}}"#
+        )
         #expect(term.status == 128 + SIGTERM)
         let killed = harness.run(
-            container: #"{"name":"p","image":"probe","command":["kill-self","KILL"],"linuxParameters":{"initProcessEnabled":true}}"#)
+            container:
+                #"{"name":"p","image":"probe","command":["kill-self","KILL"],"linuxParameters":{"initProcessEnabled":true}}"#
+        )
         #expect(killed.status == 137)
     }
 
@@ -129,9 +139,13 @@ struct ContainerBehaviourTests {
     @Test func aContainerNeverOutlivesAKilledBerth() throws {
         let root = BerthHarness.makeTemporaryDirectory(prefix: "berth-it-kill-")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        #expect(harness.berth(["images", "import", "\(harness.fixtures)/probe", "--name", "probe"], root: root).status == 0)
+        #expect(
+            harness.berth(["images", "import", "\(harness.fixtures)/probe", "--name", "probe"], root: root).status == 0)
         let running = harness.start(
-            ["run", "--task-definition", BerthHarness.taskDefinition(#"{"name":"p","image":"probe","command":["signals","30"]}"#)],
+            [
+                "run", "--task-definition",
+                BerthHarness.taskDefinition(#"{"name":"p","image":"probe","command":["signals","30"]}"#),
+            ],
             root: root)
         #expect(running.waitForOutput("ready"))
         let shim = try #require(NginxImageTests.children(of: running.process.processIdentifier).first)
@@ -149,7 +163,8 @@ struct ContainerBehaviourTests {
     @Test func nothingIsLeftBehindAfterARun() throws {
         let root = BerthHarness.makeTemporaryDirectory(prefix: "berth-it-clean-")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        #expect(harness.berth(["images", "import", "\(harness.fixtures)/probe", "--name", "probe"], root: root).status == 0)
+        #expect(
+            harness.berth(["images", "import", "\(harness.fixtures)/probe", "--name", "probe"], root: root).status == 0)
         let ok = harness.berth(
             ["run", "--task-definition", BerthHarness.taskDefinition(#"{"name":"p","image":"probe"}"#)], root: root)
         #expect(ok.status == 0)

@@ -39,7 +39,8 @@ struct IsolationFromInsideTests {
         let report = try report()
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, 255)
-        #expect(report.hostname != String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        #expect(
+            report.hostname != String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         #expect(report.hostname.count == 12 && report.hostname.allSatisfy(\.isHexDigit))
         #expect(report.interfaces == ["lo"])
     }
@@ -124,7 +125,9 @@ struct IsolationFromInsideTests {
         #expect(report.mount(at: "/dev/mqueue")?.fstype == "mqueue")
         #expect(report.mount(at: "/sys")?.fstype == "sysfs")
         let dev = harness.run(container: #"{"name":"p","image":"probe","command":["ls","/dev"]}"#)
-        for node in ["null", "zero", "full", "tty", "random", "urandom", "fd", "stdin", "stdout", "stderr", "ptmx", "pts", "shm"] {
+        for node in [
+            "null", "zero", "full", "tty", "random", "urandom", "fd", "stdin", "stdout", "stderr", "ptmx", "pts", "shm",
+        ] {
             #expect(dev.stdout.split(separator: "\n").contains(Substring(node)), "/dev/\(node) missing")
         }
     }

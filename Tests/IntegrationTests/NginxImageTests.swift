@@ -36,7 +36,9 @@ struct NginxImageTests {
             {
                 let curl = Process()
                 curl.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
-                curl.arguments = ["--net=/proc/\(nginx)/ns/net", "curl", "-fsS", "--max-time", "2", "http://127.0.0.1:80/"]
+                curl.arguments = [
+                    "--net=/proc/\(nginx)/ns/net", "curl", "-fsS", "--max-time", "2", "http://127.0.0.1:80/",
+                ]
                 let pipe = Pipe()
                 curl.standardOutput = pipe
                 curl.standardError = FileHandle.nullDevice

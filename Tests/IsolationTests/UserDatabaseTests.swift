@@ -55,6 +55,7 @@ struct UserDatabaseTests {
 
     @Test func errorTextMatchesDockers() {
         #expect(
-            LaunchError.userNotFound("bob").description == "unable to find user bob: no matching entries in passwd file")
+            LaunchError.userNotFound("bob").description == "unable to find user bob: no matching entries in passwd file"
+        )
     }
 }

@@ -4,7 +4,7 @@
 // Covers every shape reachable from the input and output of: RegisterTaskDefinition, DescribeTaskDefinition, DeregisterTaskDefinition, RunTask;
 // plus every error shape in the model.
 // Regenerate from the package root with:
-//   python3 Sources/ECSModel/Generated/generate_shapes.py > Sources/ECSModel/Generated/ShapeTable.swift
+//   python3 Sources/ECSModel/Generated/generate_shapes.py > Sources/ECSModel/Generated/ShapeTable.swift && swift format -i Sources/ECSModel/Generated/ShapeTable.swift
 
 extension ShapeTable {
     /// The botocore version whose ECS model generated this table.
@@ -14,10 +14,25 @@ extension ShapeTable {
 
     static func generatedOperations() -> [String: OperationShapes] {
         var t: [String: OperationShapes] = [:]
-        t["RegisterTaskDefinition"] = OperationShapes(input: "RegisterTaskDefinitionRequest", output: "RegisterTaskDefinitionResponse", errors: ["AccessDeniedException", "LimitExceededException", "ServerException", "InvalidParameterException", "ClientException"])
-        t["DescribeTaskDefinition"] = OperationShapes(input: "DescribeTaskDefinitionRequest", output: "DescribeTaskDefinitionResponse", errors: ["AccessDeniedException", "ServerException", "InvalidParameterException", "ClientException"])
-        t["DeregisterTaskDefinition"] = OperationShapes(input: "DeregisterTaskDefinitionRequest", output: "DeregisterTaskDefinitionResponse", errors: ["AccessDeniedException", "ServerException", "InvalidParameterException", "ClientException"])
-        t["RunTask"] = OperationShapes(input: "RunTaskRequest", output: "RunTaskResponse", errors: ["ConflictException", "AccessDeniedException", "PlatformUnknownException", "ServerException", "InvalidParameterException", "BlockedException", "ClientException", "ClusterNotFoundException", "PlatformTaskDefinitionIncompatibilityException", "UnsupportedFeatureException"])
+        t["RegisterTaskDefinition"] = OperationShapes(
+            input: "RegisterTaskDefinitionRequest", output: "RegisterTaskDefinitionResponse",
+            errors: [
+                "AccessDeniedException", "LimitExceededException", "ServerException", "InvalidParameterException",
+                "ClientException",
+            ])
+        t["DescribeTaskDefinition"] = OperationShapes(
+            input: "DescribeTaskDefinitionRequest", output: "DescribeTaskDefinitionResponse",
+            errors: ["AccessDeniedException", "ServerException", "InvalidParameterException", "ClientException"])
+        t["DeregisterTaskDefinition"] = OperationShapes(
+            input: "DeregisterTaskDefinitionRequest", output: "DeregisterTaskDefinitionResponse",
+            errors: ["AccessDeniedException", "ServerException", "InvalidParameterException", "ClientException"])
+        t["RunTask"] = OperationShapes(
+            input: "RunTaskRequest", output: "RunTaskResponse",
+            errors: [
+                "ConflictException", "AccessDeniedException", "PlatformUnknownException", "ServerException",
+                "InvalidParameterException", "BlockedException", "ClientException", "ClusterNotFoundException",
+                "PlatformTaskDefinitionIncompatibilityException", "UnsupportedFeatureException",
+            ])
         return t
     }
 
@@ -28,7 +43,8 @@ extension ShapeTable {
         t.append(ErrorShapeInfo(name: "BlockedException", isFault: false, httpStatusCode: 400))
         t.append(ErrorShapeInfo(name: "ClientException", isFault: false, httpStatusCode: 400))
         t.append(ErrorShapeInfo(name: "ClusterContainsCapacityProviderException", isFault: false, httpStatusCode: 400))
-        t.append(ErrorShapeInfo(name: "ClusterContainsContainerInstancesException", isFault: false, httpStatusCode: 400))
+        t.append(
+            ErrorShapeInfo(name: "ClusterContainsContainerInstancesException", isFault: false, httpStatusCode: 400))
         t.append(ErrorShapeInfo(name: "ClusterContainsServicesException", isFault: false, httpStatusCode: 400))
         t.append(ErrorShapeInfo(name: "ClusterContainsTasksException", isFault: false, httpStatusCode: 400))
         t.append(ErrorShapeInfo(name: "ClusterNotFoundException", isFault: false, httpStatusCode: 400))
@@ -40,7 +56,8 @@ extension ShapeTable {
         t.append(ErrorShapeInfo(name: "MissingVersionException", isFault: false, httpStatusCode: 400))
         t.append(ErrorShapeInfo(name: "NamespaceNotFoundException", isFault: false, httpStatusCode: 400))
         t.append(ErrorShapeInfo(name: "NoUpdateAvailableException", isFault: false, httpStatusCode: 400))
-        t.append(ErrorShapeInfo(name: "PlatformTaskDefinitionIncompatibilityException", isFault: false, httpStatusCode: 400))
+        t.append(
+            ErrorShapeInfo(name: "PlatformTaskDefinitionIncompatibilityException", isFault: false, httpStatusCode: 400))
         t.append(ErrorShapeInfo(name: "PlatformUnknownException", isFault: false, httpStatusCode: 400))
         t.append(ErrorShapeInfo(name: "ResourceInUseException", isFault: false, httpStatusCode: 400))
         t.append(ErrorShapeInfo(name: "ResourceNotFoundException", isFault: false, httpStatusCode: 400))
@@ -59,662 +76,872 @@ extension ShapeTable {
     static func generatedShapes() -> [String: Shape] {
         var t: [String: Shape] = [:]
         t.reserveCapacity(193)
-        t["AccessDeniedException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
+        t["AccessDeniedException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
         t["ApplicationProtocol"] = .string(min: nil, max: nil, enumValues: ["http", "http2", "grpc"])
         t["AssignPublicIp"] = .string(min: nil, max: nil, enumValues: ["ENABLED", "DISABLED"])
-        t["Attachment"] = .structure(required: [], members: [
-            ShapeMember("id", "String"),
-            ShapeMember("type", "String"),
-            ShapeMember("status", "String"),
-            ShapeMember("details", "AttachmentDetails"),
-        ])
+        t["Attachment"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("id", "String"),
+                ShapeMember("type", "String"),
+                ShapeMember("status", "String"),
+                ShapeMember("details", "AttachmentDetails"),
+            ])
         t["AttachmentDetails"] = .list(member: "KeyValuePair", min: nil, max: nil)
         t["Attachments"] = .list(member: "Attachment", min: nil, max: nil)
-        t["Attribute"] = .structure(required: ["name"], members: [
-            ShapeMember("name", "String"),
-            ShapeMember("value", "String"),
-            ShapeMember("targetType", "TargetType"),
-            ShapeMember("targetId", "String"),
-        ])
-        t["AttributeLimitExceededException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
+        t["Attribute"] = .structure(
+            required: ["name"],
+            members: [
+                ShapeMember("name", "String"),
+                ShapeMember("value", "String"),
+                ShapeMember("targetType", "TargetType"),
+                ShapeMember("targetId", "String"),
+            ])
+        t["AttributeLimitExceededException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
         t["Attributes"] = .list(member: "Attribute", min: nil, max: nil)
-        t["AwsVpcConfiguration"] = .structure(required: ["subnets"], members: [
-            ShapeMember("subnets", "StringList"),
-            ShapeMember("securityGroups", "StringList"),
-            ShapeMember("assignPublicIp", "AssignPublicIp"),
-        ])
-        t["BlockedException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
+        t["AwsVpcConfiguration"] = .structure(
+            required: ["subnets"],
+            members: [
+                ShapeMember("subnets", "StringList"),
+                ShapeMember("securityGroups", "StringList"),
+                ShapeMember("assignPublicIp", "AssignPublicIp"),
+            ])
+        t["BlockedException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
         t["Boolean"] = .boolean(boxed: false)
         t["BoxedBoolean"] = .boolean(boxed: true)
         t["BoxedInteger"] = .integer(min: nil, max: nil, boxed: true)
         t["CPUArchitecture"] = .string(min: nil, max: nil, enumValues: ["X86_64", "ARM64"])
         t["CapacityProviderStrategy"] = .list(member: "CapacityProviderStrategyItem", min: nil, max: nil)
-        t["CapacityProviderStrategyItem"] = .structure(required: ["capacityProvider"], members: [
-            ShapeMember("capacityProvider", "String"),
-            ShapeMember("weight", "CapacityProviderStrategyItemWeight"),
-            ShapeMember("base", "CapacityProviderStrategyItemBase"),
-        ])
+        t["CapacityProviderStrategyItem"] = .structure(
+            required: ["capacityProvider"],
+            members: [
+                ShapeMember("capacityProvider", "String"),
+                ShapeMember("weight", "CapacityProviderStrategyItemWeight"),
+                ShapeMember("base", "CapacityProviderStrategyItemBase"),
+            ])
         t["CapacityProviderStrategyItemBase"] = .integer(min: 0, max: 100000, boxed: false)
         t["CapacityProviderStrategyItemWeight"] = .integer(min: 0, max: 1000, boxed: false)
-        t["ClientException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["ClusterContainsCapacityProviderException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["ClusterContainsContainerInstancesException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["ClusterContainsServicesException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["ClusterContainsTasksException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["ClusterNotFoundException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["Compatibility"] = .string(min: nil, max: nil, enumValues: ["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"])
+        t["ClientException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["ClusterContainsCapacityProviderException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["ClusterContainsContainerInstancesException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["ClusterContainsServicesException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["ClusterContainsTasksException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["ClusterNotFoundException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["Compatibility"] = .string(
+            min: nil, max: nil, enumValues: ["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"])
         t["CompatibilityList"] = .list(member: "Compatibility", min: nil, max: nil)
-        t["ConflictException"] = .structure(required: [], members: [
-            ShapeMember("resourceIds", "ResourceIds"),
-            ShapeMember("message", "String"),
-        ])
+        t["ConflictException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("resourceIds", "ResourceIds"),
+                ShapeMember("message", "String"),
+            ])
         t["Connectivity"] = .string(min: nil, max: nil, enumValues: ["CONNECTED", "DISCONNECTED"])
-        t["Container"] = .structure(required: [], members: [
-            ShapeMember("containerArn", "String"),
-            ShapeMember("taskArn", "String"),
-            ShapeMember("name", "String"),
-            ShapeMember("image", "String"),
-            ShapeMember("imageDigest", "String"),
-            ShapeMember("runtimeId", "String"),
-            ShapeMember("lastStatus", "String"),
-            ShapeMember("exitCode", "BoxedInteger"),
-            ShapeMember("reason", "String"),
-            ShapeMember("networkBindings", "NetworkBindings"),
-            ShapeMember("networkInterfaces", "NetworkInterfaces"),
-            ShapeMember("healthStatus", "HealthStatus"),
-            ShapeMember("managedAgents", "ManagedAgents"),
-            ShapeMember("cpu", "String"),
-            ShapeMember("memory", "String"),
-            ShapeMember("memoryReservation", "String"),
-            ShapeMember("gpuIds", "GpuIds"),
-        ])
+        t["Container"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("containerArn", "String"),
+                ShapeMember("taskArn", "String"),
+                ShapeMember("name", "String"),
+                ShapeMember("image", "String"),
+                ShapeMember("imageDigest", "String"),
+                ShapeMember("runtimeId", "String"),
+                ShapeMember("lastStatus", "String"),
+                ShapeMember("exitCode", "BoxedInteger"),
+                ShapeMember("reason", "String"),
+                ShapeMember("networkBindings", "NetworkBindings"),
+                ShapeMember("networkInterfaces", "NetworkInterfaces"),
+                ShapeMember("healthStatus", "HealthStatus"),
+                ShapeMember("managedAgents", "ManagedAgents"),
+                ShapeMember("cpu", "String"),
+                ShapeMember("memory", "String"),
+                ShapeMember("memoryReservation", "String"),
+                ShapeMember("gpuIds", "GpuIds"),
+            ])
         t["ContainerCondition"] = .string(min: nil, max: nil, enumValues: ["START", "COMPLETE", "SUCCESS", "HEALTHY"])
-        t["ContainerDefinition"] = .structure(required: [], members: [
-            ShapeMember("name", "String"),
-            ShapeMember("image", "String"),
-            ShapeMember("repositoryCredentials", "RepositoryCredentials"),
-            ShapeMember("cpu", "Integer"),
-            ShapeMember("memory", "BoxedInteger"),
-            ShapeMember("memoryReservation", "BoxedInteger"),
-            ShapeMember("links", "StringList"),
-            ShapeMember("portMappings", "PortMappingList"),
-            ShapeMember("essential", "BoxedBoolean"),
-            ShapeMember("restartPolicy", "ContainerRestartPolicy"),
-            ShapeMember("entryPoint", "StringList"),
-            ShapeMember("command", "StringList"),
-            ShapeMember("environment", "EnvironmentVariables"),
-            ShapeMember("environmentFiles", "EnvironmentFiles"),
-            ShapeMember("mountPoints", "MountPointList"),
-            ShapeMember("volumesFrom", "VolumeFromList"),
-            ShapeMember("linuxParameters", "LinuxParameters"),
-            ShapeMember("secrets", "SecretList"),
-            ShapeMember("dependsOn", "ContainerDependencies"),
-            ShapeMember("startTimeout", "BoxedInteger"),
-            ShapeMember("stopTimeout", "BoxedInteger"),
-            ShapeMember("versionConsistency", "VersionConsistency"),
-            ShapeMember("hostname", "String"),
-            ShapeMember("user", "String"),
-            ShapeMember("workingDirectory", "String"),
-            ShapeMember("disableNetworking", "BoxedBoolean"),
-            ShapeMember("privileged", "BoxedBoolean"),
-            ShapeMember("readonlyRootFilesystem", "BoxedBoolean"),
-            ShapeMember("dnsServers", "StringList"),
-            ShapeMember("dnsSearchDomains", "StringList"),
-            ShapeMember("extraHosts", "HostEntryList"),
-            ShapeMember("dockerSecurityOptions", "StringList"),
-            ShapeMember("interactive", "BoxedBoolean"),
-            ShapeMember("pseudoTerminal", "BoxedBoolean"),
-            ShapeMember("dockerLabels", "DockerLabelsMap"),
-            ShapeMember("ulimits", "UlimitList"),
-            ShapeMember("logConfiguration", "LogConfiguration"),
-            ShapeMember("healthCheck", "HealthCheck"),
-            ShapeMember("systemControls", "SystemControls"),
-            ShapeMember("resourceRequirements", "ResourceRequirements"),
-            ShapeMember("firelensConfiguration", "FirelensConfiguration"),
-            ShapeMember("credentialSpecs", "StringList"),
-        ])
+        t["ContainerDefinition"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("name", "String"),
+                ShapeMember("image", "String"),
+                ShapeMember("repositoryCredentials", "RepositoryCredentials"),
+                ShapeMember("cpu", "Integer"),
+                ShapeMember("memory", "BoxedInteger"),
+                ShapeMember("memoryReservation", "BoxedInteger"),
+                ShapeMember("links", "StringList"),
+                ShapeMember("portMappings", "PortMappingList"),
+                ShapeMember("essential", "BoxedBoolean"),
+                ShapeMember("restartPolicy", "ContainerRestartPolicy"),
+                ShapeMember("entryPoint", "StringList"),
+                ShapeMember("command", "StringList"),
+                ShapeMember("environment", "EnvironmentVariables"),
+                ShapeMember("environmentFiles", "EnvironmentFiles"),
+                ShapeMember("mountPoints", "MountPointList"),
+                ShapeMember("volumesFrom", "VolumeFromList"),
+                ShapeMember("linuxParameters", "LinuxParameters"),
+                ShapeMember("secrets", "SecretList"),
+                ShapeMember("dependsOn", "ContainerDependencies"),
+                ShapeMember("startTimeout", "BoxedInteger"),
+                ShapeMember("stopTimeout", "BoxedInteger"),
+                ShapeMember("versionConsistency", "VersionConsistency"),
+                ShapeMember("hostname", "String"),
+                ShapeMember("user", "String"),
+                ShapeMember("workingDirectory", "String"),
+                ShapeMember("disableNetworking", "BoxedBoolean"),
+                ShapeMember("privileged", "BoxedBoolean"),
+                ShapeMember("readonlyRootFilesystem", "BoxedBoolean"),
+                ShapeMember("dnsServers", "StringList"),
+                ShapeMember("dnsSearchDomains", "StringList"),
+                ShapeMember("extraHosts", "HostEntryList"),
+                ShapeMember("dockerSecurityOptions", "StringList"),
+                ShapeMember("interactive", "BoxedBoolean"),
+                ShapeMember("pseudoTerminal", "BoxedBoolean"),
+                ShapeMember("dockerLabels", "DockerLabelsMap"),
+                ShapeMember("ulimits", "UlimitList"),
+                ShapeMember("logConfiguration", "LogConfiguration"),
+                ShapeMember("healthCheck", "HealthCheck"),
+                ShapeMember("systemControls", "SystemControls"),
+                ShapeMember("resourceRequirements", "ResourceRequirements"),
+                ShapeMember("firelensConfiguration", "FirelensConfiguration"),
+                ShapeMember("credentialSpecs", "StringList"),
+            ])
         t["ContainerDefinitions"] = .list(member: "ContainerDefinition", min: nil, max: nil)
         t["ContainerDependencies"] = .list(member: "ContainerDependency", min: nil, max: nil)
-        t["ContainerDependency"] = .structure(required: ["containerName", "condition"], members: [
-            ShapeMember("containerName", "String"),
-            ShapeMember("condition", "ContainerCondition"),
-        ])
-        t["ContainerOverride"] = .structure(required: [], members: [
-            ShapeMember("name", "String"),
-            ShapeMember("command", "StringList"),
-            ShapeMember("environment", "EnvironmentVariables"),
-            ShapeMember("environmentFiles", "EnvironmentFiles"),
-            ShapeMember("cpu", "BoxedInteger"),
-            ShapeMember("memory", "BoxedInteger"),
-            ShapeMember("memoryReservation", "BoxedInteger"),
-            ShapeMember("resourceRequirements", "ResourceRequirements"),
-        ])
+        t["ContainerDependency"] = .structure(
+            required: ["containerName", "condition"],
+            members: [
+                ShapeMember("containerName", "String"),
+                ShapeMember("condition", "ContainerCondition"),
+            ])
+        t["ContainerOverride"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("name", "String"),
+                ShapeMember("command", "StringList"),
+                ShapeMember("environment", "EnvironmentVariables"),
+                ShapeMember("environmentFiles", "EnvironmentFiles"),
+                ShapeMember("cpu", "BoxedInteger"),
+                ShapeMember("memory", "BoxedInteger"),
+                ShapeMember("memoryReservation", "BoxedInteger"),
+                ShapeMember("resourceRequirements", "ResourceRequirements"),
+            ])
         t["ContainerOverrides"] = .list(member: "ContainerOverride", min: nil, max: nil)
-        t["ContainerRestartPolicy"] = .structure(required: ["enabled"], members: [
-            ShapeMember("enabled", "BoxedBoolean"),
-            ShapeMember("ignoredExitCodes", "IntegerList"),
-            ShapeMember("restartAttemptPeriod", "BoxedInteger"),
-        ])
+        t["ContainerRestartPolicy"] = .structure(
+            required: ["enabled"],
+            members: [
+                ShapeMember("enabled", "BoxedBoolean"),
+                ShapeMember("ignoredExitCodes", "IntegerList"),
+                ShapeMember("restartAttemptPeriod", "BoxedInteger"),
+            ])
         t["Containers"] = .list(member: "Container", min: nil, max: nil)
-        t["DaemonNotActiveException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["DaemonNotFoundException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["DeregisterTaskDefinitionRequest"] = .structure(required: ["taskDefinition"], members: [
-            ShapeMember("taskDefinition", "String"),
-        ])
-        t["DeregisterTaskDefinitionResponse"] = .structure(required: [], members: [
-            ShapeMember("taskDefinition", "TaskDefinition"),
-        ])
-        t["DescribeTaskDefinitionRequest"] = .structure(required: ["taskDefinition"], members: [
-            ShapeMember("taskDefinition", "String"),
-            ShapeMember("include", "TaskDefinitionFieldList"),
-        ])
-        t["DescribeTaskDefinitionResponse"] = .structure(required: [], members: [
-            ShapeMember("taskDefinition", "TaskDefinition"),
-            ShapeMember("tags", "Tags"),
-        ])
-        t["Device"] = .structure(required: ["hostPath"], members: [
-            ShapeMember("hostPath", "String"),
-            ShapeMember("containerPath", "String"),
-            ShapeMember("permissions", "DeviceCgroupPermissions"),
-        ])
+        t["DaemonNotActiveException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["DaemonNotFoundException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["DeregisterTaskDefinitionRequest"] = .structure(
+            required: ["taskDefinition"],
+            members: [
+                ShapeMember("taskDefinition", "String")
+            ])
+        t["DeregisterTaskDefinitionResponse"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("taskDefinition", "TaskDefinition")
+            ])
+        t["DescribeTaskDefinitionRequest"] = .structure(
+            required: ["taskDefinition"],
+            members: [
+                ShapeMember("taskDefinition", "String"),
+                ShapeMember("include", "TaskDefinitionFieldList"),
+            ])
+        t["DescribeTaskDefinitionResponse"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("taskDefinition", "TaskDefinition"),
+                ShapeMember("tags", "Tags"),
+            ])
+        t["Device"] = .structure(
+            required: ["hostPath"],
+            members: [
+                ShapeMember("hostPath", "String"),
+                ShapeMember("containerPath", "String"),
+                ShapeMember("permissions", "DeviceCgroupPermissions"),
+            ])
         t["DeviceCgroupPermission"] = .string(min: nil, max: nil, enumValues: ["read", "write", "mknod"])
         t["DeviceCgroupPermissions"] = .list(member: "DeviceCgroupPermission", min: nil, max: nil)
         t["DevicesList"] = .list(member: "Device", min: nil, max: nil)
         t["DockerLabelsMap"] = .map(key: "String", value: "String")
-        t["DockerVolumeConfiguration"] = .structure(required: [], members: [
-            ShapeMember("scope", "Scope"),
-            ShapeMember("autoprovision", "BoxedBoolean"),
-            ShapeMember("driver", "String"),
-            ShapeMember("driverOpts", "StringMap"),
-            ShapeMember("labels", "StringMap"),
-        ])
+        t["DockerVolumeConfiguration"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("scope", "Scope"),
+                ShapeMember("autoprovision", "BoxedBoolean"),
+                ShapeMember("driver", "String"),
+                ShapeMember("driverOpts", "StringMap"),
+                ShapeMember("labels", "StringMap"),
+            ])
         t["EBSKMSKeyId"] = .string(min: nil, max: nil, enumValues: nil)
         t["EBSResourceType"] = .string(min: nil, max: nil, enumValues: ["volume"])
         t["EBSSnapshotId"] = .string(min: nil, max: nil, enumValues: nil)
-        t["EBSTagSpecification"] = .structure(required: ["resourceType"], members: [
-            ShapeMember("resourceType", "EBSResourceType"),
-            ShapeMember("tags", "Tags"),
-            ShapeMember("propagateTags", "PropagateTags"),
-        ])
+        t["EBSTagSpecification"] = .structure(
+            required: ["resourceType"],
+            members: [
+                ShapeMember("resourceType", "EBSResourceType"),
+                ShapeMember("tags", "Tags"),
+                ShapeMember("propagateTags", "PropagateTags"),
+            ])
         t["EBSTagSpecifications"] = .list(member: "EBSTagSpecification", min: nil, max: nil)
         t["EBSVolumeType"] = .string(min: nil, max: nil, enumValues: nil)
         t["ECSVolumeName"] = .string(min: nil, max: nil, enumValues: nil)
-        t["EFSAuthorizationConfig"] = .structure(required: [], members: [
-            ShapeMember("accessPointId", "String"),
-            ShapeMember("iam", "EFSAuthorizationConfigIAM"),
-        ])
+        t["EFSAuthorizationConfig"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("accessPointId", "String"),
+                ShapeMember("iam", "EFSAuthorizationConfigIAM"),
+            ])
         t["EFSAuthorizationConfigIAM"] = .string(min: nil, max: nil, enumValues: ["ENABLED", "DISABLED"])
         t["EFSTransitEncryption"] = .string(min: nil, max: nil, enumValues: ["ENABLED", "DISABLED"])
-        t["EFSVolumeConfiguration"] = .structure(required: ["fileSystemId"], members: [
-            ShapeMember("fileSystemId", "String"),
-            ShapeMember("rootDirectory", "String"),
-            ShapeMember("transitEncryption", "EFSTransitEncryption"),
-            ShapeMember("transitEncryptionPort", "BoxedInteger"),
-            ShapeMember("authorizationConfig", "EFSAuthorizationConfig"),
-        ])
-        t["EnvironmentFile"] = .structure(required: ["value", "type"], members: [
-            ShapeMember("value", "String"),
-            ShapeMember("type", "EnvironmentFileType"),
-        ])
+        t["EFSVolumeConfiguration"] = .structure(
+            required: ["fileSystemId"],
+            members: [
+                ShapeMember("fileSystemId", "String"),
+                ShapeMember("rootDirectory", "String"),
+                ShapeMember("transitEncryption", "EFSTransitEncryption"),
+                ShapeMember("transitEncryptionPort", "BoxedInteger"),
+                ShapeMember("authorizationConfig", "EFSAuthorizationConfig"),
+            ])
+        t["EnvironmentFile"] = .structure(
+            required: ["value", "type"],
+            members: [
+                ShapeMember("value", "String"),
+                ShapeMember("type", "EnvironmentFileType"),
+            ])
         t["EnvironmentFileType"] = .string(min: nil, max: nil, enumValues: ["s3"])
         t["EnvironmentFiles"] = .list(member: "EnvironmentFile", min: nil, max: nil)
         t["EnvironmentVariables"] = .list(member: "KeyValuePair", min: nil, max: nil)
-        t["EphemeralStorage"] = .structure(required: ["sizeInGiB"], members: [
-            ShapeMember("sizeInGiB", "Integer"),
-        ])
-        t["FSxWindowsFileServerAuthorizationConfig"] = .structure(required: ["credentialsParameter", "domain"], members: [
-            ShapeMember("credentialsParameter", "String"),
-            ShapeMember("domain", "String"),
-        ])
-        t["FSxWindowsFileServerVolumeConfiguration"] = .structure(required: ["fileSystemId", "rootDirectory", "authorizationConfig"], members: [
-            ShapeMember("fileSystemId", "String"),
-            ShapeMember("rootDirectory", "String"),
-            ShapeMember("authorizationConfig", "FSxWindowsFileServerAuthorizationConfig"),
-        ])
-        t["Failure"] = .structure(required: [], members: [
-            ShapeMember("arn", "String"),
-            ShapeMember("reason", "String"),
-            ShapeMember("detail", "String"),
-        ])
+        t["EphemeralStorage"] = .structure(
+            required: ["sizeInGiB"],
+            members: [
+                ShapeMember("sizeInGiB", "Integer")
+            ])
+        t["FSxWindowsFileServerAuthorizationConfig"] = .structure(
+            required: ["credentialsParameter", "domain"],
+            members: [
+                ShapeMember("credentialsParameter", "String"),
+                ShapeMember("domain", "String"),
+            ])
+        t["FSxWindowsFileServerVolumeConfiguration"] = .structure(
+            required: ["fileSystemId", "rootDirectory", "authorizationConfig"],
+            members: [
+                ShapeMember("fileSystemId", "String"),
+                ShapeMember("rootDirectory", "String"),
+                ShapeMember("authorizationConfig", "FSxWindowsFileServerAuthorizationConfig"),
+            ])
+        t["Failure"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("arn", "String"),
+                ShapeMember("reason", "String"),
+                ShapeMember("detail", "String"),
+            ])
         t["Failures"] = .list(member: "Failure", min: nil, max: nil)
-        t["FirelensConfiguration"] = .structure(required: ["type"], members: [
-            ShapeMember("type", "FirelensConfigurationType"),
-            ShapeMember("options", "FirelensConfigurationOptionsMap"),
-        ])
+        t["FirelensConfiguration"] = .structure(
+            required: ["type"],
+            members: [
+                ShapeMember("type", "FirelensConfigurationType"),
+                ShapeMember("options", "FirelensConfigurationOptionsMap"),
+            ])
         t["FirelensConfigurationOptionsMap"] = .map(key: "String", value: "String")
         t["FirelensConfigurationType"] = .string(min: nil, max: nil, enumValues: ["fluentd", "fluentbit"])
         t["GpuIds"] = .list(member: "String", min: nil, max: nil)
-        t["HealthCheck"] = .structure(required: ["command"], members: [
-            ShapeMember("command", "StringList"),
-            ShapeMember("interval", "BoxedInteger"),
-            ShapeMember("timeout", "BoxedInteger"),
-            ShapeMember("retries", "BoxedInteger"),
-            ShapeMember("startPeriod", "BoxedInteger"),
-        ])
+        t["HealthCheck"] = .structure(
+            required: ["command"],
+            members: [
+                ShapeMember("command", "StringList"),
+                ShapeMember("interval", "BoxedInteger"),
+                ShapeMember("timeout", "BoxedInteger"),
+                ShapeMember("retries", "BoxedInteger"),
+                ShapeMember("startPeriod", "BoxedInteger"),
+            ])
         t["HealthStatus"] = .string(min: nil, max: nil, enumValues: ["HEALTHY", "UNHEALTHY", "UNKNOWN"])
-        t["HostEntry"] = .structure(required: ["hostname", "ipAddress"], members: [
-            ShapeMember("hostname", "String"),
-            ShapeMember("ipAddress", "String"),
-        ])
+        t["HostEntry"] = .structure(
+            required: ["hostname", "ipAddress"],
+            members: [
+                ShapeMember("hostname", "String"),
+                ShapeMember("ipAddress", "String"),
+            ])
         t["HostEntryList"] = .list(member: "HostEntry", min: nil, max: nil)
-        t["HostVolumeProperties"] = .structure(required: [], members: [
-            ShapeMember("sourcePath", "String"),
-        ])
+        t["HostVolumeProperties"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("sourcePath", "String")
+            ])
         t["IAMRoleArn"] = .string(min: nil, max: nil, enumValues: nil)
-        t["InferenceAccelerator"] = .structure(required: ["deviceName", "deviceType"], members: [
-            ShapeMember("deviceName", "String"),
-            ShapeMember("deviceType", "String"),
-        ])
-        t["InferenceAcceleratorOverride"] = .structure(required: [], members: [
-            ShapeMember("deviceName", "String"),
-            ShapeMember("deviceType", "String"),
-        ])
+        t["InferenceAccelerator"] = .structure(
+            required: ["deviceName", "deviceType"],
+            members: [
+                ShapeMember("deviceName", "String"),
+                ShapeMember("deviceType", "String"),
+            ])
+        t["InferenceAcceleratorOverride"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("deviceName", "String"),
+                ShapeMember("deviceType", "String"),
+            ])
         t["InferenceAcceleratorOverrides"] = .list(member: "InferenceAcceleratorOverride", min: nil, max: nil)
         t["InferenceAccelerators"] = .list(member: "InferenceAccelerator", min: nil, max: nil)
         t["Integer"] = .integer(min: nil, max: nil, boxed: false)
         t["IntegerList"] = .list(member: "BoxedInteger", min: nil, max: nil)
-        t["InvalidParameterException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
+        t["InvalidParameterException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
         t["IpcMode"] = .string(min: nil, max: nil, enumValues: ["host", "task", "none"])
-        t["KernelCapabilities"] = .structure(required: [], members: [
-            ShapeMember("add", "StringList"),
-            ShapeMember("drop", "StringList"),
-        ])
-        t["KeyValuePair"] = .structure(required: [], members: [
-            ShapeMember("name", "String"),
-            ShapeMember("value", "String"),
-        ])
+        t["KernelCapabilities"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("add", "StringList"),
+                ShapeMember("drop", "StringList"),
+            ])
+        t["KeyValuePair"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("name", "String"),
+                ShapeMember("value", "String"),
+            ])
         t["LaunchType"] = .string(min: nil, max: nil, enumValues: ["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"])
-        t["LimitExceededException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["LinuxParameters"] = .structure(required: [], members: [
-            ShapeMember("capabilities", "KernelCapabilities"),
-            ShapeMember("devices", "DevicesList"),
-            ShapeMember("initProcessEnabled", "BoxedBoolean"),
-            ShapeMember("sharedMemorySize", "BoxedInteger"),
-            ShapeMember("tmpfs", "TmpfsList"),
-            ShapeMember("maxSwap", "BoxedInteger"),
-            ShapeMember("swappiness", "BoxedInteger"),
-        ])
-        t["LogConfiguration"] = .structure(required: ["logDriver"], members: [
-            ShapeMember("logDriver", "LogDriver"),
-            ShapeMember("options", "LogConfigurationOptionsMap"),
-            ShapeMember("secretOptions", "SecretList"),
-        ])
+        t["LimitExceededException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["LinuxParameters"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("capabilities", "KernelCapabilities"),
+                ShapeMember("devices", "DevicesList"),
+                ShapeMember("initProcessEnabled", "BoxedBoolean"),
+                ShapeMember("sharedMemorySize", "BoxedInteger"),
+                ShapeMember("tmpfs", "TmpfsList"),
+                ShapeMember("maxSwap", "BoxedInteger"),
+                ShapeMember("swappiness", "BoxedInteger"),
+            ])
+        t["LogConfiguration"] = .structure(
+            required: ["logDriver"],
+            members: [
+                ShapeMember("logDriver", "LogDriver"),
+                ShapeMember("options", "LogConfigurationOptionsMap"),
+                ShapeMember("secretOptions", "SecretList"),
+            ])
         t["LogConfigurationOptionsMap"] = .map(key: "String", value: "String")
-        t["LogDriver"] = .string(min: nil, max: nil, enumValues: ["json-file", "syslog", "journald", "gelf", "fluentd", "awslogs", "splunk", "awsfirelens"])
+        t["LogDriver"] = .string(
+            min: nil, max: nil,
+            enumValues: ["json-file", "syslog", "journald", "gelf", "fluentd", "awslogs", "splunk", "awsfirelens"])
         t["Long"] = .long(min: nil, max: nil, boxed: false)
-        t["ManagedAgent"] = .structure(required: [], members: [
-            ShapeMember("lastStartedAt", "Timestamp"),
-            ShapeMember("name", "ManagedAgentName"),
-            ShapeMember("reason", "String"),
-            ShapeMember("lastStatus", "String"),
-        ])
+        t["ManagedAgent"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("lastStartedAt", "Timestamp"),
+                ShapeMember("name", "ManagedAgentName"),
+                ShapeMember("reason", "String"),
+                ShapeMember("lastStatus", "String"),
+            ])
         t["ManagedAgentName"] = .string(min: nil, max: nil, enumValues: ["ExecuteCommandAgent"])
         t["ManagedAgents"] = .list(member: "ManagedAgent", min: nil, max: nil)
-        t["MissingVersionException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["MountPoint"] = .structure(required: [], members: [
-            ShapeMember("sourceVolume", "String"),
-            ShapeMember("containerPath", "String"),
-            ShapeMember("readOnly", "BoxedBoolean"),
-        ])
+        t["MissingVersionException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["MountPoint"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("sourceVolume", "String"),
+                ShapeMember("containerPath", "String"),
+                ShapeMember("readOnly", "BoxedBoolean"),
+            ])
         t["MountPointList"] = .list(member: "MountPoint", min: nil, max: nil)
-        t["NamespaceNotFoundException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["NetworkBinding"] = .structure(required: [], members: [
-            ShapeMember("bindIP", "String"),
-            ShapeMember("containerPort", "BoxedInteger"),
-            ShapeMember("hostPort", "BoxedInteger"),
-            ShapeMember("protocol", "TransportProtocol"),
-            ShapeMember("containerPortRange", "String"),
-            ShapeMember("hostPortRange", "String"),
-        ])
+        t["NamespaceNotFoundException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["NetworkBinding"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("bindIP", "String"),
+                ShapeMember("containerPort", "BoxedInteger"),
+                ShapeMember("hostPort", "BoxedInteger"),
+                ShapeMember("protocol", "TransportProtocol"),
+                ShapeMember("containerPortRange", "String"),
+                ShapeMember("hostPortRange", "String"),
+            ])
         t["NetworkBindings"] = .list(member: "NetworkBinding", min: nil, max: nil)
-        t["NetworkConfiguration"] = .structure(required: [], members: [
-            ShapeMember("awsvpcConfiguration", "AwsVpcConfiguration"),
-        ])
-        t["NetworkInterface"] = .structure(required: [], members: [
-            ShapeMember("attachmentId", "String"),
-            ShapeMember("privateIpv4Address", "String"),
-            ShapeMember("ipv6Address", "String"),
-        ])
+        t["NetworkConfiguration"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("awsvpcConfiguration", "AwsVpcConfiguration")
+            ])
+        t["NetworkInterface"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("attachmentId", "String"),
+                ShapeMember("privateIpv4Address", "String"),
+                ShapeMember("ipv6Address", "String"),
+            ])
         t["NetworkInterfaces"] = .list(member: "NetworkInterface", min: nil, max: nil)
         t["NetworkMode"] = .string(min: nil, max: nil, enumValues: ["bridge", "host", "awsvpc", "none"])
-        t["NoUpdateAvailableException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["OSFamily"] = .string(min: nil, max: nil, enumValues: ["WINDOWS_SERVER_2019_FULL", "WINDOWS_SERVER_2019_CORE", "WINDOWS_SERVER_2016_FULL", "WINDOWS_SERVER_2004_CORE", "WINDOWS_SERVER_2022_CORE", "WINDOWS_SERVER_2022_FULL", "WINDOWS_SERVER_2025_CORE", "WINDOWS_SERVER_2025_FULL", "WINDOWS_SERVER_20H2_CORE", "LINUX"])
+        t["NoUpdateAvailableException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["OSFamily"] = .string(
+            min: nil, max: nil,
+            enumValues: [
+                "WINDOWS_SERVER_2019_FULL", "WINDOWS_SERVER_2019_CORE", "WINDOWS_SERVER_2016_FULL",
+                "WINDOWS_SERVER_2004_CORE", "WINDOWS_SERVER_2022_CORE", "WINDOWS_SERVER_2022_FULL",
+                "WINDOWS_SERVER_2025_CORE", "WINDOWS_SERVER_2025_FULL", "WINDOWS_SERVER_20H2_CORE", "LINUX",
+            ])
         t["PidMode"] = .string(min: nil, max: nil, enumValues: ["host", "task"])
-        t["PlacementConstraint"] = .structure(required: [], members: [
-            ShapeMember("type", "PlacementConstraintType"),
-            ShapeMember("expression", "String"),
-        ])
+        t["PlacementConstraint"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("type", "PlacementConstraintType"),
+                ShapeMember("expression", "String"),
+            ])
         t["PlacementConstraintType"] = .string(min: nil, max: nil, enumValues: ["distinctInstance", "memberOf"])
         t["PlacementConstraints"] = .list(member: "PlacementConstraint", min: nil, max: nil)
         t["PlacementStrategies"] = .list(member: "PlacementStrategy", min: nil, max: nil)
-        t["PlacementStrategy"] = .structure(required: [], members: [
-            ShapeMember("type", "PlacementStrategyType"),
-            ShapeMember("field", "String"),
-        ])
+        t["PlacementStrategy"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("type", "PlacementStrategyType"),
+                ShapeMember("field", "String"),
+            ])
         t["PlacementStrategyType"] = .string(min: nil, max: nil, enumValues: ["random", "spread", "binpack"])
-        t["PlatformTaskDefinitionIncompatibilityException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["PlatformUnknownException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["PortMapping"] = .structure(required: [], members: [
-            ShapeMember("containerPort", "BoxedInteger"),
-            ShapeMember("hostPort", "BoxedInteger"),
-            ShapeMember("protocol", "TransportProtocol"),
-            ShapeMember("name", "String"),
-            ShapeMember("appProtocol", "ApplicationProtocol"),
-            ShapeMember("containerPortRange", "String"),
-        ])
+        t["PlatformTaskDefinitionIncompatibilityException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["PlatformUnknownException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["PortMapping"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("containerPort", "BoxedInteger"),
+                ShapeMember("hostPort", "BoxedInteger"),
+                ShapeMember("protocol", "TransportProtocol"),
+                ShapeMember("name", "String"),
+                ShapeMember("appProtocol", "ApplicationProtocol"),
+                ShapeMember("containerPortRange", "String"),
+            ])
         t["PortMappingList"] = .list(member: "PortMapping", min: nil, max: nil)
         t["PropagateTags"] = .string(min: nil, max: nil, enumValues: ["TASK_DEFINITION", "SERVICE", "NONE"])
-        t["ProxyConfiguration"] = .structure(required: ["containerName"], members: [
-            ShapeMember("type", "ProxyConfigurationType"),
-            ShapeMember("containerName", "String"),
-            ShapeMember("properties", "ProxyConfigurationProperties"),
-        ])
+        t["ProxyConfiguration"] = .structure(
+            required: ["containerName"],
+            members: [
+                ShapeMember("type", "ProxyConfigurationType"),
+                ShapeMember("containerName", "String"),
+                ShapeMember("properties", "ProxyConfigurationProperties"),
+            ])
         t["ProxyConfigurationProperties"] = .list(member: "KeyValuePair", min: nil, max: nil)
         t["ProxyConfigurationType"] = .string(min: nil, max: nil, enumValues: ["APPMESH"])
-        t["RegisterTaskDefinitionRequest"] = .structure(required: ["family", "containerDefinitions"], members: [
-            ShapeMember("family", "String"),
-            ShapeMember("taskRoleArn", "String"),
-            ShapeMember("executionRoleArn", "String"),
-            ShapeMember("networkMode", "NetworkMode"),
-            ShapeMember("containerDefinitions", "ContainerDefinitions"),
-            ShapeMember("volumes", "VolumeList"),
-            ShapeMember("placementConstraints", "TaskDefinitionPlacementConstraints"),
-            ShapeMember("requiresCompatibilities", "CompatibilityList"),
-            ShapeMember("cpu", "String"),
-            ShapeMember("memory", "String"),
-            ShapeMember("tags", "Tags"),
-            ShapeMember("pidMode", "PidMode"),
-            ShapeMember("ipcMode", "IpcMode"),
-            ShapeMember("proxyConfiguration", "ProxyConfiguration"),
-            ShapeMember("inferenceAccelerators", "InferenceAccelerators"),
-            ShapeMember("ephemeralStorage", "EphemeralStorage"),
-            ShapeMember("runtimePlatform", "RuntimePlatform"),
-            ShapeMember("enableFaultInjection", "BoxedBoolean"),
-        ])
-        t["RegisterTaskDefinitionResponse"] = .structure(required: [], members: [
-            ShapeMember("taskDefinition", "TaskDefinition"),
-            ShapeMember("tags", "Tags"),
-        ])
-        t["RepositoryCredentials"] = .structure(required: ["credentialsParameter"], members: [
-            ShapeMember("credentialsParameter", "String"),
-        ])
+        t["RegisterTaskDefinitionRequest"] = .structure(
+            required: ["family", "containerDefinitions"],
+            members: [
+                ShapeMember("family", "String"),
+                ShapeMember("taskRoleArn", "String"),
+                ShapeMember("executionRoleArn", "String"),
+                ShapeMember("networkMode", "NetworkMode"),
+                ShapeMember("containerDefinitions", "ContainerDefinitions"),
+                ShapeMember("volumes", "VolumeList"),
+                ShapeMember("placementConstraints", "TaskDefinitionPlacementConstraints"),
+                ShapeMember("requiresCompatibilities", "CompatibilityList"),
+                ShapeMember("cpu", "String"),
+                ShapeMember("memory", "String"),
+                ShapeMember("tags", "Tags"),
+                ShapeMember("pidMode", "PidMode"),
+                ShapeMember("ipcMode", "IpcMode"),
+                ShapeMember("proxyConfiguration", "ProxyConfiguration"),
+                ShapeMember("inferenceAccelerators", "InferenceAccelerators"),
+                ShapeMember("ephemeralStorage", "EphemeralStorage"),
+                ShapeMember("runtimePlatform", "RuntimePlatform"),
+                ShapeMember("enableFaultInjection", "BoxedBoolean"),
+            ])
+        t["RegisterTaskDefinitionResponse"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("taskDefinition", "TaskDefinition"),
+                ShapeMember("tags", "Tags"),
+            ])
+        t["RepositoryCredentials"] = .structure(
+            required: ["credentialsParameter"],
+            members: [
+                ShapeMember("credentialsParameter", "String")
+            ])
         t["RequiresAttributes"] = .list(member: "Attribute", min: nil, max: nil)
         t["ResourceIds"] = .list(member: "String", min: nil, max: nil)
-        t["ResourceInUseException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["ResourceNotFoundException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["ResourceRequirement"] = .structure(required: ["value", "type"], members: [
-            ShapeMember("value", "String"),
-            ShapeMember("type", "ResourceType"),
-        ])
+        t["ResourceInUseException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["ResourceNotFoundException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["ResourceRequirement"] = .structure(
+            required: ["value", "type"],
+            members: [
+                ShapeMember("value", "String"),
+                ShapeMember("type", "ResourceType"),
+            ])
         t["ResourceRequirements"] = .list(member: "ResourceRequirement", min: nil, max: nil)
         t["ResourceType"] = .string(min: nil, max: nil, enumValues: ["GPU", "InferenceAccelerator"])
-        t["RunTaskRequest"] = .structure(required: ["taskDefinition"], members: [
-            ShapeMember("capacityProviderStrategy", "CapacityProviderStrategy"),
-            ShapeMember("cluster", "String"),
-            ShapeMember("count", "BoxedInteger"),
-            ShapeMember("enableECSManagedTags", "Boolean"),
-            ShapeMember("enableExecuteCommand", "Boolean"),
-            ShapeMember("group", "String"),
-            ShapeMember("launchType", "LaunchType"),
-            ShapeMember("networkConfiguration", "NetworkConfiguration"),
-            ShapeMember("overrides", "TaskOverride"),
-            ShapeMember("placementConstraints", "PlacementConstraints"),
-            ShapeMember("placementStrategy", "PlacementStrategies"),
-            ShapeMember("platformVersion", "String"),
-            ShapeMember("propagateTags", "PropagateTags"),
-            ShapeMember("referenceId", "String"),
-            ShapeMember("startedBy", "String"),
-            ShapeMember("tags", "Tags"),
-            ShapeMember("taskDefinition", "String"),
-            ShapeMember("clientToken", "String"),
-            ShapeMember("volumeConfigurations", "TaskVolumeConfigurations"),
-        ])
-        t["RunTaskResponse"] = .structure(required: [], members: [
-            ShapeMember("tasks", "Tasks"),
-            ShapeMember("failures", "Failures"),
-        ])
-        t["RuntimePlatform"] = .structure(required: [], members: [
-            ShapeMember("cpuArchitecture", "CPUArchitecture"),
-            ShapeMember("operatingSystemFamily", "OSFamily"),
-        ])
-        t["S3FilesVolumeConfiguration"] = .structure(required: ["fileSystemArn"], members: [
-            ShapeMember("fileSystemArn", "String"),
-            ShapeMember("rootDirectory", "String"),
-            ShapeMember("transitEncryptionPort", "BoxedInteger"),
-            ShapeMember("accessPointArn", "String"),
-        ])
+        t["RunTaskRequest"] = .structure(
+            required: ["taskDefinition"],
+            members: [
+                ShapeMember("capacityProviderStrategy", "CapacityProviderStrategy"),
+                ShapeMember("cluster", "String"),
+                ShapeMember("count", "BoxedInteger"),
+                ShapeMember("enableECSManagedTags", "Boolean"),
+                ShapeMember("enableExecuteCommand", "Boolean"),
+                ShapeMember("group", "String"),
+                ShapeMember("launchType", "LaunchType"),
+                ShapeMember("networkConfiguration", "NetworkConfiguration"),
+                ShapeMember("overrides", "TaskOverride"),
+                ShapeMember("placementConstraints", "PlacementConstraints"),
+                ShapeMember("placementStrategy", "PlacementStrategies"),
+                ShapeMember("platformVersion", "String"),
+                ShapeMember("propagateTags", "PropagateTags"),
+                ShapeMember("referenceId", "String"),
+                ShapeMember("startedBy", "String"),
+                ShapeMember("tags", "Tags"),
+                ShapeMember("taskDefinition", "String"),
+                ShapeMember("clientToken", "String"),
+                ShapeMember("volumeConfigurations", "TaskVolumeConfigurations"),
+            ])
+        t["RunTaskResponse"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("tasks", "Tasks"),
+                ShapeMember("failures", "Failures"),
+            ])
+        t["RuntimePlatform"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("cpuArchitecture", "CPUArchitecture"),
+                ShapeMember("operatingSystemFamily", "OSFamily"),
+            ])
+        t["S3FilesVolumeConfiguration"] = .structure(
+            required: ["fileSystemArn"],
+            members: [
+                ShapeMember("fileSystemArn", "String"),
+                ShapeMember("rootDirectory", "String"),
+                ShapeMember("transitEncryptionPort", "BoxedInteger"),
+                ShapeMember("accessPointArn", "String"),
+            ])
         t["Scope"] = .string(min: nil, max: nil, enumValues: ["task", "shared"])
-        t["Secret"] = .structure(required: ["name", "valueFrom"], members: [
-            ShapeMember("name", "String"),
-            ShapeMember("valueFrom", "String"),
-        ])
+        t["Secret"] = .structure(
+            required: ["name", "valueFrom"],
+            members: [
+                ShapeMember("name", "String"),
+                ShapeMember("valueFrom", "String"),
+            ])
         t["SecretList"] = .list(member: "Secret", min: nil, max: nil)
-        t["ServerException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["ServiceDeploymentNotFoundException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["ServiceNotActiveException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["ServiceNotFoundException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
+        t["ServerException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["ServiceDeploymentNotFoundException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["ServiceNotActiveException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["ServiceNotFoundException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
         t["String"] = .string(min: nil, max: nil, enumValues: nil)
         t["StringList"] = .list(member: "String", min: nil, max: nil)
         t["StringMap"] = .map(key: "String", value: "String")
-        t["SystemControl"] = .structure(required: [], members: [
-            ShapeMember("namespace", "String"),
-            ShapeMember("value", "String"),
-        ])
+        t["SystemControl"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("namespace", "String"),
+                ShapeMember("value", "String"),
+            ])
         t["SystemControls"] = .list(member: "SystemControl", min: nil, max: nil)
-        t["Tag"] = .structure(required: [], members: [
-            ShapeMember("key", "TagKey"),
-            ShapeMember("value", "TagValue"),
-        ])
+        t["Tag"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("key", "TagKey"),
+                ShapeMember("value", "TagValue"),
+            ])
         t["TagKey"] = .string(min: 1, max: 128, enumValues: nil)
         t["TagValue"] = .string(min: 0, max: 256, enumValues: nil)
         t["Tags"] = .list(member: "Tag", min: 0, max: 50)
-        t["TargetNotConnectedException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["TargetNotFoundException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
+        t["TargetNotConnectedException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["TargetNotFoundException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
         t["TargetType"] = .string(min: nil, max: nil, enumValues: ["container-instance"])
-        t["Task"] = .structure(required: [], members: [
-            ShapeMember("attachments", "Attachments"),
-            ShapeMember("attributes", "Attributes"),
-            ShapeMember("availabilityZone", "String"),
-            ShapeMember("capacityProviderName", "String"),
-            ShapeMember("clusterArn", "String"),
-            ShapeMember("connectivity", "Connectivity"),
-            ShapeMember("connectivityAt", "Timestamp"),
-            ShapeMember("containerInstanceArn", "String"),
-            ShapeMember("containers", "Containers"),
-            ShapeMember("cpu", "String"),
-            ShapeMember("createdAt", "Timestamp"),
-            ShapeMember("desiredStatus", "String"),
-            ShapeMember("enableExecuteCommand", "Boolean"),
-            ShapeMember("executionStoppedAt", "Timestamp"),
-            ShapeMember("group", "String"),
-            ShapeMember("healthStatus", "HealthStatus"),
-            ShapeMember("inferenceAccelerators", "InferenceAccelerators"),
-            ShapeMember("lastStatus", "String"),
-            ShapeMember("launchType", "LaunchType"),
-            ShapeMember("memory", "String"),
-            ShapeMember("overrides", "TaskOverride"),
-            ShapeMember("platformVersion", "String"),
-            ShapeMember("platformFamily", "String"),
-            ShapeMember("pullStartedAt", "Timestamp"),
-            ShapeMember("pullStoppedAt", "Timestamp"),
-            ShapeMember("startedAt", "Timestamp"),
-            ShapeMember("startedBy", "String"),
-            ShapeMember("stopCode", "TaskStopCode"),
-            ShapeMember("stoppedAt", "Timestamp"),
-            ShapeMember("stoppedReason", "String"),
-            ShapeMember("stoppingAt", "Timestamp"),
-            ShapeMember("tags", "Tags"),
-            ShapeMember("taskArn", "String"),
-            ShapeMember("taskDefinitionArn", "String"),
-            ShapeMember("version", "Long"),
-            ShapeMember("ephemeralStorage", "EphemeralStorage"),
-            ShapeMember("fargateEphemeralStorage", "TaskEphemeralStorage"),
-        ])
-        t["TaskDefinition"] = .structure(required: [], members: [
-            ShapeMember("taskDefinitionArn", "String"),
-            ShapeMember("containerDefinitions", "ContainerDefinitions"),
-            ShapeMember("family", "String"),
-            ShapeMember("taskRoleArn", "String"),
-            ShapeMember("executionRoleArn", "String"),
-            ShapeMember("networkMode", "NetworkMode"),
-            ShapeMember("revision", "Integer"),
-            ShapeMember("volumes", "VolumeList"),
-            ShapeMember("status", "TaskDefinitionStatus"),
-            ShapeMember("requiresAttributes", "RequiresAttributes"),
-            ShapeMember("placementConstraints", "TaskDefinitionPlacementConstraints"),
-            ShapeMember("compatibilities", "CompatibilityList"),
-            ShapeMember("runtimePlatform", "RuntimePlatform"),
-            ShapeMember("requiresCompatibilities", "CompatibilityList"),
-            ShapeMember("cpu", "String"),
-            ShapeMember("memory", "String"),
-            ShapeMember("inferenceAccelerators", "InferenceAccelerators"),
-            ShapeMember("pidMode", "PidMode"),
-            ShapeMember("ipcMode", "IpcMode"),
-            ShapeMember("proxyConfiguration", "ProxyConfiguration"),
-            ShapeMember("registeredAt", "Timestamp"),
-            ShapeMember("deregisteredAt", "Timestamp"),
-            ShapeMember("deleteRequestedAt", "Timestamp"),
-            ShapeMember("registeredBy", "String"),
-            ShapeMember("ephemeralStorage", "EphemeralStorage"),
-            ShapeMember("enableFaultInjection", "BoxedBoolean"),
-        ])
+        t["Task"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("attachments", "Attachments"),
+                ShapeMember("attributes", "Attributes"),
+                ShapeMember("availabilityZone", "String"),
+                ShapeMember("capacityProviderName", "String"),
+                ShapeMember("clusterArn", "String"),
+                ShapeMember("connectivity", "Connectivity"),
+                ShapeMember("connectivityAt", "Timestamp"),
+                ShapeMember("containerInstanceArn", "String"),
+                ShapeMember("containers", "Containers"),
+                ShapeMember("cpu", "String"),
+                ShapeMember("createdAt", "Timestamp"),
+                ShapeMember("desiredStatus", "String"),
+                ShapeMember("enableExecuteCommand", "Boolean"),
+                ShapeMember("executionStoppedAt", "Timestamp"),
+                ShapeMember("group", "String"),
+                ShapeMember("healthStatus", "HealthStatus"),
+                ShapeMember("inferenceAccelerators", "InferenceAccelerators"),
+                ShapeMember("lastStatus", "String"),
+                ShapeMember("launchType", "LaunchType"),
+                ShapeMember("memory", "String"),
+                ShapeMember("overrides", "TaskOverride"),
+                ShapeMember("platformVersion", "String"),
+                ShapeMember("platformFamily", "String"),
+                ShapeMember("pullStartedAt", "Timestamp"),
+                ShapeMember("pullStoppedAt", "Timestamp"),
+                ShapeMember("startedAt", "Timestamp"),
+                ShapeMember("startedBy", "String"),
+                ShapeMember("stopCode", "TaskStopCode"),
+                ShapeMember("stoppedAt", "Timestamp"),
+                ShapeMember("stoppedReason", "String"),
+                ShapeMember("stoppingAt", "Timestamp"),
+                ShapeMember("tags", "Tags"),
+                ShapeMember("taskArn", "String"),
+                ShapeMember("taskDefinitionArn", "String"),
+                ShapeMember("version", "Long"),
+                ShapeMember("ephemeralStorage", "EphemeralStorage"),
+                ShapeMember("fargateEphemeralStorage", "TaskEphemeralStorage"),
+            ])
+        t["TaskDefinition"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("taskDefinitionArn", "String"),
+                ShapeMember("containerDefinitions", "ContainerDefinitions"),
+                ShapeMember("family", "String"),
+                ShapeMember("taskRoleArn", "String"),
+                ShapeMember("executionRoleArn", "String"),
+                ShapeMember("networkMode", "NetworkMode"),
+                ShapeMember("revision", "Integer"),
+                ShapeMember("volumes", "VolumeList"),
+                ShapeMember("status", "TaskDefinitionStatus"),
+                ShapeMember("requiresAttributes", "RequiresAttributes"),
+                ShapeMember("placementConstraints", "TaskDefinitionPlacementConstraints"),
+                ShapeMember("compatibilities", "CompatibilityList"),
+                ShapeMember("runtimePlatform", "RuntimePlatform"),
+                ShapeMember("requiresCompatibilities", "CompatibilityList"),
+                ShapeMember("cpu", "String"),
+                ShapeMember("memory", "String"),
+                ShapeMember("inferenceAccelerators", "InferenceAccelerators"),
+                ShapeMember("pidMode", "PidMode"),
+                ShapeMember("ipcMode", "IpcMode"),
+                ShapeMember("proxyConfiguration", "ProxyConfiguration"),
+                ShapeMember("registeredAt", "Timestamp"),
+                ShapeMember("deregisteredAt", "Timestamp"),
+                ShapeMember("deleteRequestedAt", "Timestamp"),
+                ShapeMember("registeredBy", "String"),
+                ShapeMember("ephemeralStorage", "EphemeralStorage"),
+                ShapeMember("enableFaultInjection", "BoxedBoolean"),
+            ])
         t["TaskDefinitionField"] = .string(min: nil, max: nil, enumValues: ["TAGS"])
         t["TaskDefinitionFieldList"] = .list(member: "TaskDefinitionField", min: nil, max: nil)
-        t["TaskDefinitionPlacementConstraint"] = .structure(required: [], members: [
-            ShapeMember("type", "TaskDefinitionPlacementConstraintType"),
-            ShapeMember("expression", "String"),
-        ])
+        t["TaskDefinitionPlacementConstraint"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("type", "TaskDefinitionPlacementConstraintType"),
+                ShapeMember("expression", "String"),
+            ])
         t["TaskDefinitionPlacementConstraintType"] = .string(min: nil, max: nil, enumValues: ["memberOf"])
         t["TaskDefinitionPlacementConstraints"] = .list(member: "TaskDefinitionPlacementConstraint", min: nil, max: nil)
-        t["TaskDefinitionStatus"] = .string(min: nil, max: nil, enumValues: ["ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"])
-        t["TaskEphemeralStorage"] = .structure(required: [], members: [
-            ShapeMember("sizeInGiB", "Integer"),
-            ShapeMember("kmsKeyId", "String"),
-        ])
+        t["TaskDefinitionStatus"] = .string(
+            min: nil, max: nil, enumValues: ["ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"])
+        t["TaskEphemeralStorage"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("sizeInGiB", "Integer"),
+                ShapeMember("kmsKeyId", "String"),
+            ])
         t["TaskFilesystemType"] = .string(min: nil, max: nil, enumValues: ["ext3", "ext4", "xfs", "ntfs"])
-        t["TaskManagedEBSVolumeConfiguration"] = .structure(required: ["roleArn"], members: [
-            ShapeMember("encrypted", "BoxedBoolean"),
-            ShapeMember("kmsKeyId", "EBSKMSKeyId"),
-            ShapeMember("volumeType", "EBSVolumeType"),
-            ShapeMember("sizeInGiB", "BoxedInteger"),
-            ShapeMember("snapshotId", "EBSSnapshotId"),
-            ShapeMember("volumeInitializationRate", "BoxedInteger"),
-            ShapeMember("iops", "BoxedInteger"),
-            ShapeMember("throughput", "BoxedInteger"),
-            ShapeMember("tagSpecifications", "EBSTagSpecifications"),
-            ShapeMember("roleArn", "IAMRoleArn"),
-            ShapeMember("terminationPolicy", "TaskManagedEBSVolumeTerminationPolicy"),
-            ShapeMember("filesystemType", "TaskFilesystemType"),
-        ])
-        t["TaskManagedEBSVolumeTerminationPolicy"] = .structure(required: ["deleteOnTermination"], members: [
-            ShapeMember("deleteOnTermination", "BoxedBoolean"),
-        ])
-        t["TaskOverride"] = .structure(required: [], members: [
-            ShapeMember("containerOverrides", "ContainerOverrides"),
-            ShapeMember("cpu", "String"),
-            ShapeMember("inferenceAcceleratorOverrides", "InferenceAcceleratorOverrides"),
-            ShapeMember("executionRoleArn", "String"),
-            ShapeMember("memory", "String"),
-            ShapeMember("taskRoleArn", "String"),
-            ShapeMember("ephemeralStorage", "EphemeralStorage"),
-        ])
-        t["TaskSetNotFoundException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["TaskStopCode"] = .string(min: nil, max: nil, enumValues: ["TaskFailedToStart", "EssentialContainerExited", "UserInitiated", "ServiceSchedulerInitiated", "SpotInterruption", "TerminationNotice"])
-        t["TaskVolumeConfiguration"] = .structure(required: ["name"], members: [
-            ShapeMember("name", "ECSVolumeName"),
-            ShapeMember("managedEBSVolume", "TaskManagedEBSVolumeConfiguration"),
-        ])
+        t["TaskManagedEBSVolumeConfiguration"] = .structure(
+            required: ["roleArn"],
+            members: [
+                ShapeMember("encrypted", "BoxedBoolean"),
+                ShapeMember("kmsKeyId", "EBSKMSKeyId"),
+                ShapeMember("volumeType", "EBSVolumeType"),
+                ShapeMember("sizeInGiB", "BoxedInteger"),
+                ShapeMember("snapshotId", "EBSSnapshotId"),
+                ShapeMember("volumeInitializationRate", "BoxedInteger"),
+                ShapeMember("iops", "BoxedInteger"),
+                ShapeMember("throughput", "BoxedInteger"),
+                ShapeMember("tagSpecifications", "EBSTagSpecifications"),
+                ShapeMember("roleArn", "IAMRoleArn"),
+                ShapeMember("terminationPolicy", "TaskManagedEBSVolumeTerminationPolicy"),
+                ShapeMember("filesystemType", "TaskFilesystemType"),
+            ])
+        t["TaskManagedEBSVolumeTerminationPolicy"] = .structure(
+            required: ["deleteOnTermination"],
+            members: [
+                ShapeMember("deleteOnTermination", "BoxedBoolean")
+            ])
+        t["TaskOverride"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("containerOverrides", "ContainerOverrides"),
+                ShapeMember("cpu", "String"),
+                ShapeMember("inferenceAcceleratorOverrides", "InferenceAcceleratorOverrides"),
+                ShapeMember("executionRoleArn", "String"),
+                ShapeMember("memory", "String"),
+                ShapeMember("taskRoleArn", "String"),
+                ShapeMember("ephemeralStorage", "EphemeralStorage"),
+            ])
+        t["TaskSetNotFoundException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["TaskStopCode"] = .string(
+            min: nil, max: nil,
+            enumValues: [
+                "TaskFailedToStart", "EssentialContainerExited", "UserInitiated", "ServiceSchedulerInitiated",
+                "SpotInterruption", "TerminationNotice",
+            ])
+        t["TaskVolumeConfiguration"] = .structure(
+            required: ["name"],
+            members: [
+                ShapeMember("name", "ECSVolumeName"),
+                ShapeMember("managedEBSVolume", "TaskManagedEBSVolumeConfiguration"),
+            ])
         t["TaskVolumeConfigurations"] = .list(member: "TaskVolumeConfiguration", min: nil, max: nil)
         t["Tasks"] = .list(member: "Task", min: nil, max: nil)
         t["Timestamp"] = .timestamp
-        t["Tmpfs"] = .structure(required: ["containerPath", "size"], members: [
-            ShapeMember("containerPath", "String"),
-            ShapeMember("size", "Integer"),
-            ShapeMember("mountOptions", "StringList"),
-        ])
+        t["Tmpfs"] = .structure(
+            required: ["containerPath", "size"],
+            members: [
+                ShapeMember("containerPath", "String"),
+                ShapeMember("size", "Integer"),
+                ShapeMember("mountOptions", "StringList"),
+            ])
         t["TmpfsList"] = .list(member: "Tmpfs", min: nil, max: nil)
         t["TransportProtocol"] = .string(min: nil, max: nil, enumValues: ["tcp", "udp"])
-        t["Ulimit"] = .structure(required: ["name", "softLimit", "hardLimit"], members: [
-            ShapeMember("name", "UlimitName"),
-            ShapeMember("softLimit", "Integer"),
-            ShapeMember("hardLimit", "Integer"),
-        ])
+        t["Ulimit"] = .structure(
+            required: ["name", "softLimit", "hardLimit"],
+            members: [
+                ShapeMember("name", "UlimitName"),
+                ShapeMember("softLimit", "Integer"),
+                ShapeMember("hardLimit", "Integer"),
+            ])
         t["UlimitList"] = .list(member: "Ulimit", min: nil, max: nil)
-        t["UlimitName"] = .string(min: nil, max: nil, enumValues: ["core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack"])
-        t["UnsupportedFeatureException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
-        t["UpdateInProgressException"] = .structure(required: [], members: [
-            ShapeMember("message", "String"),
-        ])
+        t["UlimitName"] = .string(
+            min: nil, max: nil,
+            enumValues: [
+                "core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc", "rss",
+                "rtprio", "rttime", "sigpending", "stack",
+            ])
+        t["UnsupportedFeatureException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
+        t["UpdateInProgressException"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("message", "String")
+            ])
         t["VersionConsistency"] = .string(min: nil, max: nil, enumValues: ["enabled", "disabled"])
-        t["Volume"] = .structure(required: [], members: [
-            ShapeMember("name", "String"),
-            ShapeMember("host", "HostVolumeProperties"),
-            ShapeMember("dockerVolumeConfiguration", "DockerVolumeConfiguration"),
-            ShapeMember("efsVolumeConfiguration", "EFSVolumeConfiguration"),
-            ShapeMember("s3filesVolumeConfiguration", "S3FilesVolumeConfiguration"),
-            ShapeMember("fsxWindowsFileServerVolumeConfiguration", "FSxWindowsFileServerVolumeConfiguration"),
-            ShapeMember("configuredAtLaunch", "BoxedBoolean"),
-        ])
-        t["VolumeFrom"] = .structure(required: [], members: [
-            ShapeMember("sourceContainer", "String"),
-            ShapeMember("readOnly", "BoxedBoolean"),
-        ])
+        t["Volume"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("name", "String"),
+                ShapeMember("host", "HostVolumeProperties"),
+                ShapeMember("dockerVolumeConfiguration", "DockerVolumeConfiguration"),
+                ShapeMember("efsVolumeConfiguration", "EFSVolumeConfiguration"),
+                ShapeMember("s3filesVolumeConfiguration", "S3FilesVolumeConfiguration"),
+                ShapeMember("fsxWindowsFileServerVolumeConfiguration", "FSxWindowsFileServerVolumeConfiguration"),
+                ShapeMember("configuredAtLaunch", "BoxedBoolean"),
+            ])
+        t["VolumeFrom"] = .structure(
+            required: [],
+            members: [
+                ShapeMember("sourceContainer", "String"),
+                ShapeMember("readOnly", "BoxedBoolean"),
+            ])
         t["VolumeFromList"] = .list(member: "VolumeFrom", min: nil, max: nil)
         t["VolumeList"] = .list(member: "Volume", min: nil, max: nil)
         return t

@@ -87,7 +87,7 @@ def main():
     w("// Covers every shape reachable from the input and output of: %s;" % ", ".join(operations))
     w("// plus every error shape in the model.")
     w("// Regenerate from the package root with:")
-    w("//   python3 %s > %s" % (SCRIPT, OUTPUT))
+    w("//   python3 %s > %s && swift format -i %s" % (SCRIPT, OUTPUT, OUTPUT))
     w("")
     w("extension ShapeTable {")
     w("    /// The botocore version whose ECS model generated this table.")
