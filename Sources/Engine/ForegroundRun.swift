@@ -49,6 +49,9 @@ public struct ForegroundRun {
         var plan = try ContainerLaunchPlanner.plan(
             container: container, image: image.config, context: context, ulimits: .forThisProcess())
         plan.spec.dieWithParent = true
+        if plan.spec.seccomp {
+            plan.spec.seccompProgramPath = try SeccompProgramCache(root: root).programPath(for: plan.spec.capabilities)
+        }
         for warning in plan.warnings { logger.warning("\(warning)") }
 
         try FileManager.default.createDirectory(atPath: containerDirectory, withIntermediateDirectories: true)

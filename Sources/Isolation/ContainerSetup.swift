@@ -16,6 +16,14 @@ struct ContainerSetup {
     /// Everything up to (not including) exec. Returns the resolved executable path and environment.
     func prepare() throws(LaunchError) -> (path: String, env: [String]) {
         umask(0)
+        // The compiled seccomp program is a host file: read it before the host's tree is gone.
+        var seccompProgram: [UInt8]? = nil
+        if spec.seccomp, let path = spec.seccompProgramPath {
+            guard let bytes = FileText.readBytes(path) else {
+                throw .syscall(SyscallError("read seccomp program \(path)"))
+            }
+            seccompProgram = bytes
+        }
         try enterNamespaces()
         try buildRootfs()
         try setHostname()
@@ -41,7 +49,11 @@ struct ContainerSetup {
         // (CVE-2024-21626: a leaked host directory fd used as cwd).
         try syscallOrThrow("close_range") { bk_close_range(3, UInt32.max, BK_CLOSE_RANGE_CLOEXEC) }
         SignalMask.unblockAll()
-        if spec.seccomp { try SeccompFilter.load(capabilities: spec.capabilities) }
+        if let seccompProgram {
+            try SeccompFilter.install(program: seccompProgram)
+        } else if spec.seccomp {
+            try SeccompFilter.load(capabilities: spec.capabilities)
+        }
         return (executable, env)
     }
 

@@ -27,6 +27,7 @@ public enum LaunchSpecCodec {
         for limit in spec.rlimits { put("rlimit", "\(limit.name) \(limit.soft) \(limit.hard)") }
         put("noNewPrivileges", spec.noNewPrivileges ? "1" : "0")
         put("seccomp", spec.seccomp ? "1" : "0")
+        if let path = spec.seccompProgramPath { put("seccompProgram", path) }
         put("initProcess", spec.initProcess ? "1" : "0")
         if let path = spec.networkNamespacePath { put("netns", path) }
         put("dieWithParent", spec.dieWithParent ? "1" : "0")
@@ -77,6 +78,7 @@ public enum LaunchSpecCodec {
                 spec.rlimits.append(Rlimit(name: String(parts[0]), soft: soft, hard: hard))
             case "noNewPrivileges": spec.noNewPrivileges = value == "1"
             case "seccomp": spec.seccomp = value == "1"
+            case "seccompProgram": spec.seccompProgramPath = value
             case "initProcess": spec.initProcess = value == "1"
             case "netns": spec.networkNamespacePath = value
             case "dieWithParent": spec.dieWithParent = value == "1"

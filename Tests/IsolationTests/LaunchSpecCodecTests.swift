@@ -20,6 +20,7 @@ struct LaunchSpecCodecTests {
         spec.initProcess = true
         spec.networkNamespacePath = "/run/berth/netns/t1"
         spec.dieWithParent = true
+        spec.seccompProgramPath = "/var/lib/berth/seccomp/r2-abc.bpf"
         spec.maskedPaths = ["/proc/kcore"]
         spec.readonlyPaths = []
         let decoded = try LaunchSpecCodec.decode(LaunchSpecCodec.encode(spec))

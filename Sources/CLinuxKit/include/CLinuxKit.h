@@ -40,6 +40,11 @@ int bk_setresgid(gid_t gid);
 // emptied and dispositions reset, optionally its own process group. Returns 0 or an errno value.
 int bk_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_process_group);
 
+// Installs a classic BPF seccomp program (an array of struct sock_filter, `bytes` long) on the calling
+// thread with prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER). Needs no_new_privs or CAP_SYS_ADMIN.
+int bk_seccomp_install(const void *filter, size_t bytes);
+int bk_memfd_create(const char *name);
+
 // Wait-status decoding (the W* macros).
 int bk_wifexited(int status);
 int bk_wexitstatus(int status);
