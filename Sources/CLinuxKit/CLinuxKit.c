@@ -20,6 +20,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/mman.h>
+#include <sys/vfs.h>
 #include <spawn.h>
 #include <unistd.h>
 
@@ -35,6 +36,7 @@ const unsigned int BK_S_IFMT = S_IFMT;
 const uint64_t BK_RESOLVE_IN_ROOT = RESOLVE_IN_ROOT;
 const uint64_t BK_RESOLVE_NO_MAGICLINKS = RESOLVE_NO_MAGICLINKS;
 const uint64_t BK_RESOLVE_NO_XDEV = RESOLVE_NO_XDEV;
+const uint64_t BK_RESOLVE_NO_SYMLINKS = RESOLVE_NO_SYMLINKS;
 const uint64_t BK_RLIM_INFINITY = RLIM_INFINITY;
 const unsigned int BK_CLOSE_RANGE_CLOEXEC = CLOSE_RANGE_CLOEXEC;
 
@@ -165,3 +167,9 @@ int bk_seccomp_install(const void *filter, size_t bytes) {
 }
 
 int bk_memfd_create(const char *name) { return memfd_create(name, MFD_CLOEXEC); }
+
+long bk_filesystem_type(int fd) {
+    struct statfs info;
+    if (fstatfs(fd, &info) != 0) return -1;
+    return (long)info.f_type;
+}

@@ -62,7 +62,22 @@ public enum ContainerLaunchPlanner {
         spec.rlimits = try ulimits.rlimits(for: container.ulimits, container: name, warnings: &warnings)
         spec.initProcess = container.linuxParameters?.initProcessEnabled ?? false
         spec.networkNamespacePath = context.networkNamespacePath
+        try refuseNUL(in: spec, container: name)
         return ContainerLaunchPlan(spec: spec, warnings: warnings)
+    }
+
+    /// Strings reach the kernel as C strings, where a NUL would silently cut them (and, unchecked, would
+    /// corrupt the launch spec). JSON and image configs can carry "\u0000", so refuse it by field.
+    static func refuseNUL(in spec: LaunchSpec, container: String) throws(EngineError) {
+        let fields: [(String, [String])] = [
+            ("entryPoint/command", spec.args), ("environment", spec.env), ("user", [spec.user]),
+            ("workingDirectory", [spec.workingDirectory]),
+        ]
+        for (field, values) in fields where values.contains(where: { $0.utf8.contains(0) }) {
+            throw .client(
+                "Invalid \(field) in container '\(container)' (from the task definition or its image): "
+                    + "values must not contain NUL characters.")
+        }
     }
 
     /// Docker's rule, which ECS passes through (entryPoint -> --entrypoint, command -> CMD): a given
@@ -109,8 +124,11 @@ public enum ContainerLaunchPlanner {
     static func validateUserSyntax(_ user: String, container: String) throws(EngineError) {
         guard !user.isEmpty else { return }
         let parts = user.split(separator: ":", omittingEmptySubsequences: false)
+        // Docker's bound on numeric ids; 4294967295 would be -1 ("unchanged") to setresuid.
+        let outOfRange = parts.contains { UInt64($0).map { $0 > 2_147_483_647 } ?? false }
         let valid =
-            parts.count <= 2 && parts.allSatisfy { !$0.isEmpty && !$0.contains(where: { $0 == " " || $0 == "/" }) }
+            !outOfRange && parts.count <= 2
+            && parts.allSatisfy { !$0.isEmpty && !$0.contains(where: { $0 == " " || $0 == "/" }) }
         guard valid else {
             throw .client(
                 "Invalid user '\(user)' in container '\(container)'. Use one of: user, user:group, uid, uid:gid, user:gid, uid:group."

@@ -56,7 +56,7 @@ public struct ForegroundRun {
 
         try FileManager.default.createDirectory(atPath: containerDirectory, withIntermediateDirectories: true)
         let specPath = "\(containerDirectory)/launch.spec"
-        try Data(LaunchSpecCodec.encode(plan.spec)).write(to: URL(fileURLWithPath: specPath))
+        try Data(try LaunchSpecCodec.encode(plan.spec)).write(to: URL(fileURLWithPath: specPath))
         logger.debug(
             "starting container",
             metadata: ["container": "\(container.name ?? "")", "id": "\(containerID)", "image": "\(image.id)"])
@@ -64,22 +64,27 @@ public struct ForegroundRun {
     }
 
     private func superviseShim(specPath: String) throws -> Int32 {
-        // Ignore the signals berth forwards, so they reach the container instead of killing berth.
+        // The signal sources exist before the shim does, so a Ctrl-C between the two is held and
+        // delivered once the shim's pid is known, not lost. SIG_IGN keeps the signals from killing berth.
+        let forwarder = SignalForwarder()
+        let queue = DispatchQueue(label: "berth.signals")
+        let sources = Self.forwardedSignals.map { signal in
+            let source = DispatchSource.makeSignalSource(signal: signal, queue: queue)
+            source.setEventHandler { forwarder.deliver(signal) }
+            source.resume()
+            return source
+        }
         for signal in Self.forwardedSignals { Glibc.signal(signal, SIG_IGN) }
-        defer { for signal in Self.forwardedSignals { Glibc.signal(signal, SIG_DFL) } }
+        defer {
+            sources.forEach { $0.cancel() }
+            for signal in Self.forwardedSignals { Glibc.signal(signal, SIG_DFL) }
+        }
         // The shim gets its own process group: a terminal's Ctrl-C reaches berth alone, and berth
         // forwards it exactly once.
         let pid = try ProcessSpawner.spawn(
             shimPath, arguments: [specPath, String(getpid())], environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
             newProcessGroup: true)
-        let queue = DispatchQueue(label: "berth.signals")
-        let sources = Self.forwardedSignals.map { signal in
-            let source = DispatchSource.makeSignalSource(signal: signal, queue: queue)
-            source.setEventHandler { _ = kill(pid, signal) }
-            source.resume()
-            return source
-        }
-        defer { sources.forEach { $0.cancel() } }
+        queue.sync { forwarder.target(pid) }
         return try ProcessSpawner.wait(pid).code
     }
 
@@ -100,6 +105,22 @@ public struct ForegroundRun {
                 "The task definition has \(containers.count) containers (\(names)); choose one with --container.")
         }
         return only
+    }
+}
+
+/// Forwards signals to a pid once it is known; earlier ones wait. Used only on its serial queue.
+private final class SignalForwarder: @unchecked Sendable {
+    private var pid: pid_t?
+    private var pending: [Int32] = []
+
+    func deliver(_ signal: Int32) {
+        if let pid { _ = kill(pid, signal) } else { pending.append(signal) }
+    }
+
+    func target(_ pid: pid_t) {
+        self.pid = pid
+        for signal in pending { _ = kill(pid, signal) }
+        pending.removeAll()
     }
 }
 

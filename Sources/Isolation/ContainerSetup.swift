@@ -35,7 +35,6 @@ struct ContainerSetup {
         if !env.contains(where: { $0.hasPrefix("PATH=") }) { env.append("PATH=\(Self.defaultPath)") }
         if !env.contains(where: { $0.hasPrefix("HOSTNAME=") }) { env.append("HOSTNAME=\(spec.hostname)") }
 
-        try prepareWorkingDirectory(uid: user.uid, gid: user.gid)
         try applyRlimits()
         if spec.noNewPrivileges {
             try syscallOrThrow("prctl(PR_SET_NO_NEW_PRIVS)") { bk_prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) }
@@ -84,13 +83,19 @@ struct ContainerSetup {
         try syscallOrThrow("make / rprivate") { Glibc.mount(nil, "/", nil, UInt(MS_REC | MS_PRIVATE), nil) }
         let target = spec.rootfs.target
         switch spec.rootfs.type {
+        // nodev everywhere the container can create files: CAP_MKNOD (one of Docker's 14) lets it make
+        // device nodes, and until berth has a device cgroup, nodev is what keeps a node like the host's
+        // disk or /dev/kmsg unopenable. The default devices are bound from the host (DeviceNodes).
         case "overlay":
             try syscallOrThrow("mount overlay rootfs on \(target)") {
-                Glibc.mount("overlay", target, "overlay", 0, spec.rootfs.source)
+                Glibc.mount("overlay", target, "overlay", UInt(MS_NODEV), spec.rootfs.source)
             }
         case "bind":
             try syscallOrThrow("bind rootfs \(spec.rootfs.source)") {
                 Glibc.mount(spec.rootfs.source, target, nil, UInt(MS_BIND | MS_REC), nil)
+            }
+            try syscallOrThrow("remount rootfs nodev") {
+                Glibc.mount(nil, target, nil, UInt(MS_BIND | MS_REMOUNT | MS_NODEV), nil)
             }
         default:
             throw .invalidSpec("unknown rootfs type \(spec.rootfs.type)")
@@ -102,9 +107,11 @@ struct ContainerSetup {
         try mountFilesystems(mounts)
         try DeviceNodes.populate(mounts)
         try pivotRoot(rootFD)
+        // Docker creates a missing working directory even when the root ends up read-only.
+        try prepareWorkingDirectory()
         if spec.readonlyRootfs {
             try syscallOrThrow("remount / read-only") {
-                Glibc.mount(nil, "/", nil, UInt(MS_REMOUNT | MS_BIND | MS_RDONLY), nil)
+                Glibc.mount(nil, "/", nil, UInt(MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NODEV), nil)
             }
         }
         try PathMasking.applyReadonly(spec.readonlyPaths)
@@ -116,7 +123,7 @@ struct ContainerSetup {
         let nosuidNoexecNodev = UInt(MS_NOSUID | MS_NOEXEC | MS_NODEV)
         try mounts.mount(source: "proc", at: "/proc", type: "proc", flags: nosuidNoexecNodev, data: nil)
         try mounts.mount(
-            source: "tmpfs", at: "/dev", type: "tmpfs", flags: UInt(MS_NOSUID | MS_STRICTATIME),
+            source: "tmpfs", at: "/dev", type: "tmpfs", flags: UInt(MS_NOSUID | MS_NODEV | MS_STRICTATIME),
             data: "mode=755,size=65536k")
         try mounts.mount(
             source: "devpts", at: "/dev/pts", type: "devpts", flags: UInt(MS_NOSUID | MS_NOEXEC),
@@ -145,13 +152,13 @@ struct ContainerSetup {
     // MARK: user, cwd, limits
 
     private func resolveUser() throws(LaunchError) -> ResolvedUser {
-        let passwd = UserDatabase.parsePasswd(FileText.read("/etc/passwd") ?? "")
-        let groups = UserDatabase.parseGroup(FileText.read("/etc/group") ?? "")
+        let passwd = UserDatabase.parsePasswd(FileText.readImageFile("/etc/passwd") ?? "")
+        let groups = UserDatabase.parseGroup(FileText.readImageFile("/etc/group") ?? "")
         return try UserDatabase.resolve(spec.user, passwd: passwd, groups: groups)
     }
 
     /// Docker creates a missing working directory (owned by root, like runc's mkdir of cwd).
-    private func prepareWorkingDirectory(uid: UInt32, gid: UInt32) throws(LaunchError) {
+    private func prepareWorkingDirectory() throws(LaunchError) {
         let path = spec.workingDirectory
         guard path.hasPrefix("/") else { throw .invalidSpec("workingDirectory must be absolute: \(path)") }
         var current = ""

@@ -71,8 +71,8 @@ public struct Rlimit: Sendable, Equatable {
 }
 
 /// Moby's masked and read-only paths (moby daemon/pkg/oci/defaults.go): kernel interfaces that leak
-/// host information or allow host-wide changes. /proc/interrupts and the thermal_throttle dirs are
-/// masked as in GHSA-6fw5-f8r9-fgfm / GHSA-jq35-85cj-fj4p.
+/// host information or allow host-wide changes. /proc/interrupts is masked as in GHSA-jq35-85cj-fj4p;
+/// the per-CPU thermal_throttle dirs (GHSA-6fw5-f8r9-fgfm) are found at launch (PathMasking).
 public enum DefaultPaths {
     public static let masked = [
         "/proc/acpi", "/proc/asound", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats",

@@ -3,10 +3,18 @@
 /// Why not JSON: the shim links no Foundation (startup time, single-threadedness), and argv, env and
 /// paths can never contain NUL, so NUL is a separator that needs no escaping. `tr '\0' '\n'` makes a
 /// spec file readable when debugging.
+///
+/// The separator is also the format's one danger: a value holding a NUL (JSON allows "\u0000", and so
+/// does an image config) would smuggle in records of its own, e.g. a second `rootfs.source`. So the
+/// encoder refuses such values outright, and the decoder refuses a repeated single-valued key.
 public enum LaunchSpecCodec {
-    public static func encode(_ spec: LaunchSpec) -> [UInt8] {
+    static let listKeys: Set<String> = ["arg", "env", "cap", "rlimit", "masked", "readonly"]
+
+    public static func encode(_ spec: LaunchSpec) throws(LaunchError) -> [UInt8] {
         var out: [UInt8] = []
+        var smuggled: String? = nil
         func put(_ key: String, _ value: String) {
+            if value.utf8.contains(0) { smuggled = smuggled ?? key }
             out.append(contentsOf: key.utf8)
             out.append(0)
             out.append(contentsOf: value.utf8)
@@ -33,6 +41,7 @@ public enum LaunchSpecCodec {
         put("dieWithParent", spec.dieWithParent ? "1" : "0")
         for path in spec.maskedPaths { put("masked", path) }
         for path in spec.readonlyPaths { put("readonly", path) }
+        if let smuggled { throw .invalidSpec("\(smuggled) contains a NUL character") }
         return out
     }
 
@@ -53,6 +62,10 @@ public enum LaunchSpecCodec {
         guard pending == nil, start == bytes.count else { throw .invalidSpec("truncated record") }
         guard fields.first?.0 == "version", fields.first?.1 == "1" else { throw .invalidSpec("unknown version") }
 
+        var seen = Set<String>()
+        for (key, _) in fields where !listKeys.contains(key) {
+            guard seen.insert(key).inserted else { throw .invalidSpec("repeated key \(key)") }
+        }
         var spec = LaunchSpec()
         spec.capabilities = []
         spec.maskedPaths = []

@@ -30,9 +30,9 @@ enum PathMasking {
     static func applyMasked(_ paths: [String]) throws(LaunchError) {
         var null = stat()
         guard lstat("/dev/null", &null) == 0, null.st_mode & mode_t(BK_S_IFMT) == mode_t(BK_S_IFCHR),
-            null.st_rdev == makedevice(1, 3)
+            null.st_rdev == DeviceNodes.makeDevice(1, 3)
         else { throw .invalidSpec("/dev/null is not the null device") }
-        for path in paths {
+        for path in paths + thermalThrottleDirectories() {
             var info = stat()
             guard lstat(path, &info) == 0 else { continue }
             if info.st_mode & mode_t(BK_S_IFMT) == mode_t(BK_S_IFDIR) {
@@ -45,12 +45,25 @@ enum PathMasking {
         }
     }
 
+    /// Moby masks /sys/devices/system/cpu/cpuN/thermal_throttle (GHSA-6fw5-f8r9-fgfm); which N exist
+    /// is only known on the host at run time.
+    static func thermalThrottleDirectories() -> [String] {
+        guard let directory = opendir("/sys/devices/system/cpu") else { return [] }
+        defer { closedir(directory) }
+        var found: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name.hasPrefix("cpu"), name.dropFirst(3).allSatisfy(\.isNumber), name.count > 3 else { continue }
+            let path = "/sys/devices/system/cpu/\(name)/thermal_throttle"
+            if exists(path) { found.append(path) }
+        }
+        return found
+    }
+
     private static func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
-    }
-
-    private static func makedevice(_ major: UInt64, _ minor: UInt64) -> UInt64 {
-        ((major & 0xfffff000) << 32) | ((major & 0xfff) << 8) | ((minor & 0xffffff00) << 12) | (minor & 0xff)
     }
 }

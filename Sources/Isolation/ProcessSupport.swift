@@ -7,14 +7,27 @@ import LinuxKit
 
 /// Reads a small text file whole, without Foundation.
 enum FileText {
-    static func read(_ path: String, limit: Int = 1 << 20) -> String? {
-        readBytes(path, limit: limit).map { String(decoding: $0, as: UTF8.self) }
+    /// A file from the image (e.g. /etc/passwd): only a regular file is read, never through a final
+    /// symlink, and without blocking, so a FIFO or /proc/kmsg planted there cannot hang or drain anything
+    /// while the container's PID 1 still holds every capability.
+    static func readImageFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & mode_t(BK_S_IFMT) == mode_t(BK_S_IFREG) else { return nil }
+        guard bk_filesystem_type(fd) != 0x9fa0 else { return nil }  // PROC_SUPER_MAGIC: never a procfs file
+        return readAll(fd, limit: 1 << 20).map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func readBytes(_ path: String, limit: Int = 1 << 20) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        return readAll(fd, limit: limit)
+    }
+
+    private static func readAll(_ fd: Int32, limit: Int) -> [UInt8]? {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16384)
         while bytes.count < limit {

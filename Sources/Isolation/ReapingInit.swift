@@ -15,6 +15,8 @@ import LinuxKit
 enum ReapingInit {
     static func run(path: String, args: [String], env: [String], errorFD: Int32) -> Never {
         SignalMask.blockAll()
+        // Before the fork, so the payload never sees a dumpable PID 1 (its own exec resets the flag).
+        _ = bk_prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
         let payload = bk_fork()
         if payload < 0 { ContainerLauncher.fail(.syscall(SyscallError("fork payload")), errorFD: errorFD) }
         if payload == 0 {
@@ -22,7 +24,6 @@ enum ReapingInit {
             ContainerLauncher.execute(path: path, args: args, env: env, errorFD: errorFD)
         }
         close(errorFD)
-        _ = bk_prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
         var all = sigset_t()
         sigfillset(&all)

@@ -45,8 +45,27 @@ public enum SeccompFilter {
         guard rc == 0 else { throw .syscall(SyscallError("install seccomp program")) }
     }
 
-    /// Bumped whenever the rules below change, so cached programs are rebuilt.
+    /// Bumped whenever the rule-building code below changes, so cached programs are rebuilt (changes to
+    /// SeccompProfile's lists and to libseccomp's version already change `fingerprint`).
     public static let revision = 2
+
+    /// Everything a compiled program depends on besides the capability set: the rule revision, the
+    /// profile's lists and the libseccomp version that compiles them.
+    public static var fingerprint: String {
+        var parts = ["r\(revision)"]
+        if let version = seccomp_version() {
+            parts.append("libseccomp \(version.pointee.major).\(version.pointee.minor).\(version.pointee.micro)")
+        }
+        parts += SeccompProfile.allowed
+        for (capability, names) in SeccompProfile.capabilityGated {
+            parts.append(capability + ":" + names.joined(separator: ","))
+        }
+        parts.append(SeccompProfile.allowedSocketFamilies.map(String.init).joined(separator: ","))
+        parts.append(SeccompProfile.allowedPersonalities.map(String.init).joined(separator: ","))
+        parts.append(String(SeccompProfile.namespaceCloneFlags))
+        parts += SeccompProfile.x86_64Fallback.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        return parts.joined(separator: "\n")
+    }
 
     private static func build(capabilities: [String]) throws(LaunchError) -> scmp_filter_ctx {
         guard let context = seccomp_init(actErrno(ENOSYS)) else { throw .seccomp("seccomp_init failed") }

@@ -32,7 +32,13 @@ struct SecureMounts {
                 }
                 fd = bk_openat2(parentFD, component, UInt64(BK_O_PATH | O_CLOEXEC), 0, resolveFlags)
             }
-            guard fd >= 0 else { throw .syscall(SyscallError("open mount target \(path)")) }
+            guard fd >= 0 else {
+                if errno == ELOOP {
+                    throw .invalidSpec(
+                        "the image's \(path) (at \(component)) is a symlink; berth mounts only onto real directories")
+                }
+                throw .syscall(SyscallError("open mount target \(path)"))
+            }
             close(parentFD)
             parentFD = fd
         }
@@ -75,5 +81,7 @@ struct SecureMounts {
         return fd
     }
 
-    private var resolveFlags: UInt64 { BK_RESOLVE_IN_ROOT | BK_RESOLVE_NO_MAGICLINKS }
+    /// Inside the root, and no symlinks at all: an image's `/sys -> /proc` or `/dev -> /` would otherwise
+    /// stack the container's filesystems in places it chose (runc refuses these too).
+    private var resolveFlags: UInt64 { BK_RESOLVE_IN_ROOT | BK_RESOLVE_NO_MAGICLINKS | BK_RESOLVE_NO_SYMLINKS }
 }

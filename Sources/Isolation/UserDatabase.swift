@@ -30,23 +30,32 @@ public struct GroupEntry: Sendable, Equatable {
 }
 
 public enum UserDatabase {
+    /// Docker's bound (moby/sys/user): larger ids are refused, and 4294967295 in particular is -1 to
+    /// setresuid, which means "leave unchanged", i.e. stay root.
+    public static let maximumID: UInt32 = 2_147_483_647
+
+    static func id(_ text: String) -> UInt32? {
+        guard let value = UInt32(text), value <= maximumID else { return nil }
+        return value
+    }
+
     public static func parsePasswd(_ text: String) -> [PasswdEntry] {
         lines(text).compactMap { fields in
-            guard fields.count >= 6, let uid = UInt32(fields[2]), let gid = UInt32(fields[3]) else { return nil }
+            guard fields.count >= 6, let uid = id(fields[2]), let gid = id(fields[3]) else { return nil }
             return PasswdEntry(name: fields[0], uid: uid, gid: gid, home: fields[5])
         }
     }
 
     public static func parseGroup(_ text: String) -> [GroupEntry] {
         lines(text).compactMap { fields in
-            guard fields.count >= 3, let gid = UInt32(fields[2]) else { return nil }
+            guard fields.count >= 3, let gid = id(fields[2]) else { return nil }
             let members = fields.count > 3 ? fields[3].split(separator: ",").map(String.init) : []
             return GroupEntry(name: fields[0], gid: gid, members: members)
         }
     }
 
     private static func lines(_ text: String) -> [[String]] {
-        text.split(separator: "\n").compactMap { line in
+        text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).compactMap { line in
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             if trimmed.isEmpty || trimmed.hasPrefix("#") { return nil }
             return trimmed.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
@@ -68,6 +77,9 @@ public enum UserDatabase {
                 "invalid user \"\(spec)\": expected user, user:group, uid, uid:gid, user:gid or uid:group")
         }
 
+        for part in [userPart, groupPart ?? ""] where UInt64(part) != nil && id(part) == nil {
+            throw .invalidSpec("invalid user \"\(spec)\": uids and gids must be in range 0-\(maximumID)")
+        }
         var entry: PasswdEntry?
         var uid: UInt32
         var gid: UInt32 = 0
@@ -78,7 +90,7 @@ public enum UserDatabase {
         } else if let match = passwd.first(where: { $0.name == userPart }) {
             entry = match
             uid = match.uid
-        } else if let number = UInt32(userPart) {
+        } else if let number = id(userPart) {
             uid = number
             entry = passwd.first { $0.uid == number }
         } else {
@@ -93,7 +105,7 @@ public enum UserDatabase {
         if let groupPart {
             if let match = groups.first(where: { $0.name == groupPart }) {
                 gid = match.gid
-            } else if let number = UInt32(groupPart) {
+            } else if let number = id(groupPart) {
                 gid = number
             } else {
                 throw .groupNotFound(groupPart)

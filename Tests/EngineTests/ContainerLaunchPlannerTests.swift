@@ -125,6 +125,21 @@ struct ContainerLaunchPlannerTests {
         }
     }
 
+    @Test func nulCharactersAreRefusedByField() {
+        #expect {
+            try plan(#"{"name":"c","environment":[{"name":"X","value":"y\u0000cap\u0000CAP_SYS_ADMIN"}]}"#)
+        } throws: { error in
+            (error as? EngineError)?.message.contains("Invalid environment in container 'c'") == true
+        }
+        #expect(throws: EngineError.self) { try plan(#"{"name":"c","user":"app\u0000x"}"#) }
+        #expect(throws: EngineError.self) {
+            try ContainerLaunchPlanner.plan(
+                container: container(#"{"name":"c"}"#),
+                image: ImageConfig(env: ["EVIL=1\u{0}rootfs.source\u{0}/"], cmd: ["x"]),
+                context: context, ulimits: unlimited)
+        }
+    }
+
     @Test func noCommandAtAllIsAnError() {
         #expect(throws: EngineError.self) {
             try ContainerLaunchPlanner.plan(

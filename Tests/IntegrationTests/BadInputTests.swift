@@ -48,6 +48,17 @@ struct BadInputTests {
         expectFailure(#"{"name":"p","image":"probe","user":"a:b:c"}"#, mentions: ["Invalid user 'a:b:c'"])
     }
 
+    @Test func uidsBeyondDockersRangeNeverMeanRoot() {
+        // 4294967295 is -1 to setresuid ("unchanged"): it must be refused, not run as root.
+        expectFailure(#"{"name":"p","image":"probe","user":"4294967295"}"#, mentions: ["Invalid user '4294967295'"])
+    }
+
+    @Test func nulCharactersCannotReachTheLaunchSpec() {
+        expectFailure(
+            #"{"name":"p","image":"probe","environment":[{"name":"X","value":"1\u0000cap\u0000CAP_SYS_ADMIN"}]}"#,
+            mentions: ["NUL"])
+    }
+
     @Test func explicitUlimitAboveWhatBerthMayGrant() throws {
         var limit = rlimit()
         getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)

@@ -36,6 +36,30 @@ struct ContainerBehaviourTests {
         #expect(again.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "no")
     }
 
+    @Test func devicesTheContainerMakesCannotBeOpened() throws {
+        // CAP_MKNOD is one of Docker's 14, but every filesystem the container can write is nodev; only
+        // the default devices, bound from the host, open.
+        let result = harness.run(
+            container: #"""
+                {"name":"p","image":"probe","entryPoint":["/bin/sh","-c",
+                 "echo ok > /dev/null && echo null-ok; mknod /tmp/n c 1 3 && echo made; echo x > /tmp/n || echo tmp-refused; mknod /dev/n2 c 1 3; echo x > /dev/n2 || echo dev-refused"]}
+                """#)
+        #expect(result.stdout.contains("null-ok"))
+        #expect(result.stdout.contains("made"))
+        #expect(result.stdout.contains("tmp-refused"))
+        #expect(result.stdout.contains("dev-refused"))
+        let report = try ProbeReport.parse(harness.run(container: #"{"name":"p","image":"probe"}"#).stdout)
+        #expect(report.mount(at: "/")?.options.contains("nodev") == true)
+        #expect(report.mount(at: "/dev")?.options.contains("nodev") == true)
+    }
+
+    @Test func readonlyRootStillGetsAMissingWorkingDirectory() throws {
+        let result = harness.run(
+            container: #"{"name":"p","image":"probe","readonlyRootFilesystem":true,"workingDirectory":"/app/work"}"#)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try ProbeReport.parse(result.stdout).cwd == "/app/work")
+    }
+
     @Test func readonlyRootFilesystemRefusesWrites() throws {
         let result = harness.run(
             container: #"{"name":"p","image":"probe","readonlyRootFilesystem":true,"command":["write","/etc/x"]}"#)

@@ -32,8 +32,20 @@ struct LaunchSpecCodecTests {
         #expect(try LaunchSpecCodec.decode(LaunchSpecCodec.encode(spec)) == spec)
     }
 
-    @Test func rejectsTruncatedAndUnknownInput() {
-        var bytes = LaunchSpecCodec.encode(LaunchSpec())
+    @Test func valuesWithNULCannotSmuggleRecords() {
+        var spec = LaunchSpec()
+        spec.env = ["EVIL=1\u{0}rootfs.type\u{0}bind\u{0}rootfs.source\u{0}/"]
+        #expect(throws: LaunchError.invalidSpec("env contains a NUL character")) { try LaunchSpecCodec.encode(spec) }
+        spec.env = []
+        spec.user = "app\u{0}cap\u{0}CAP_SYS_ADMIN"
+        #expect(throws: LaunchError.self) { try LaunchSpecCodec.encode(spec) }
+        // Hand-made input with a repeated single-valued key is refused, not last-one-wins.
+        let repeated = Array("version\u{0}1\u{0}rootfs.source\u{0}a\u{0}rootfs.source\u{0}/\u{0}".utf8)
+        #expect(throws: LaunchError.invalidSpec("repeated key rootfs.source")) { try LaunchSpecCodec.decode(repeated) }
+    }
+
+    @Test func rejectsTruncatedAndUnknownInput() throws {
+        var bytes = try LaunchSpecCodec.encode(LaunchSpec())
         bytes.removeLast()
         #expect(throws: LaunchError.self) { try LaunchSpecCodec.decode(bytes) }
         let unknown = Array("version\u{0}1\u{0}bogus\u{0}x\u{0}".utf8)

@@ -53,6 +53,16 @@ struct UserDatabaseTests {
         #expect(throws: LaunchError.self) { try resolve(":staff") }
     }
 
+    @Test func idsAboveDockersBoundAreRefused() {
+        // 4294967295 is -1 to setresuid: "unchanged", which would leave the container root.
+        #expect(throws: LaunchError.self) { try resolve("4294967295") }
+        #expect(throws: LaunchError.self) { try resolve("1000:2147483648") }
+        #expect((try? resolve("2147483647")) != nil)
+        let hostile = UserDatabase.parsePasswd("evil:x:4294967295:0::/:/bin/sh\r\nok:x:5:5::/home/ok:/bin/sh\r\n")
+        #expect(hostile.map(\.name) == ["ok"])
+        #expect(hostile.first?.home == "/home/ok")
+    }
+
     @Test func errorTextMatchesDockers() {
         #expect(
             LaunchError.userNotFound("bob").description == "unable to find user bob: no matching entries in passwd file"

@@ -44,6 +44,8 @@ int bk_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[
 // thread with prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER). Needs no_new_privs or CAP_SYS_ADMIN.
 int bk_seccomp_install(const void *filter, size_t bytes);
 int bk_memfd_create(const char *name);
+// The filesystem magic (statfs f_type) of an open file, or -1.
+long bk_filesystem_type(int fd);
 
 // Wait-status decoding (the W* macros).
 int bk_wifexited(int status);
@@ -60,6 +62,7 @@ extern const unsigned int BK_S_IFMT;
 extern const uint64_t BK_RESOLVE_IN_ROOT;
 extern const uint64_t BK_RESOLVE_NO_MAGICLINKS;
 extern const uint64_t BK_RESOLVE_NO_XDEV;
+extern const uint64_t BK_RESOLVE_NO_SYMLINKS;
 extern const uint64_t BK_RLIM_INFINITY;
 extern const unsigned int BK_CLOSE_RANGE_CLOEXEC;
 
