@@ -8,11 +8,14 @@ let package = Package(
     products: [
         .executable(name: "berth", targets: ["berth"]),
         .executable(name: "berth-shim", targets: ["berth-shim"]),
+        .executable(name: "berthd", targets: ["berthd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // System libraries from Debian's -dev packages.
@@ -33,14 +36,38 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "ECSModel", "Images", "Isolation", "LinuxKit",
+                "ECSModel", "Images", "Isolation", "LinuxKit", "CLinuxKit", "Store",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // SQLite persistence of everything berthd acknowledges.
+        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // The ECS JSON protocol over a Unix socket and loopback TCP with SigV4; routing to a handler.
+        .target(
+            name: "API",
+            dependencies: [
+                "ECSModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `berth ecs <verb>`: aws-CLI-style arguments to ECS JSON requests, output and errors like the aws CLI.
+        .target(name: "ECSCLI", dependencies: ["ECSModel"]),
+        .executableTarget(
+            name: "berthd",
+            dependencies: [
+                "API", "Engine", "Store", "ECSModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "berth",
             dependencies: [
-                "Engine", "Images", "ECSModel",
+                "Engine", "Images", "ECSModel", "ECSCLI", "API", "LinuxKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -55,7 +82,10 @@ let package = Package(
         .testTarget(name: "ECSModelTests", dependencies: ["ECSModel"]),
         .testTarget(name: "IsolationTests", dependencies: ["Isolation"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "CArchive"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Isolation"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Store", "Images", "ECSModel"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "APITests", dependencies: ["API", "ECSModel"]),
+        .testTarget(name: "ECSCLITests", dependencies: ["ECSCLI", "ECSModel"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Isolation", "Engine", "Images", "ECSModel"]),
     ]
 )

@@ -1,47 +1,47 @@
 #!/usr/bin/env bash
-# The seed's nginx task, for real: import the nginx image built from Debian's packages, run the seed's
-# task definition (examples/fargate-task.json) with berth, fetch the page, then stop it.
+# The seed, for real: the four commands of the Fargate overview (examples/fargate-task.json) with `aws`
+# replaced by `berth`, against berthd; nginx (built from Debian's packages) answers, then the task stops.
 #
-# Until awsvpc networking lands (hostPort published on the host), the task sits in its own network
-# namespace, and the page is fetched from the host by entering that namespace with nsenter.
+# Until awsvpc networking lands (issue 6: hostPort published on the host), the task has its own network
+# namespace with only loopback, and the page is fetched from the host by entering it with nsenter.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${BERTH_BIN_DIR:?}
 fixtures=${BERTH_FIXTURES:?}
 root=${BERTH_ROOT:-/var/lib/berth}
+run=${BERTH_RUN_DIRECTORY:-/run/berth}
+export BERTH_SOCKET=$run/berth.sock
 berth=$bin/berth
+say() { printf '\n+ %s\n' "$*"; }
 
 "$berth" images import "$fixtures/nginx" --name nginx:latest --root "$root"
-"$berth" images ls --root "$root"
+"$berth" daemon start --root "$root" --run-directory "$run"
+trap '"$berth" daemon stop --root "$root" --run-directory "$run" >/dev/null || true' EXIT
 
-echo "+ berth run --task-definition file://examples/fargate-task.json"
-"$berth" run --root "$root" --task-definition file://examples/fargate-task.json &
-run_pid=$!
-trap 'kill -TERM $run_pid 2>/dev/null || true; wait $run_pid 2>/dev/null || true' EXIT
+say berth ecs register-task-definition --cli-input-json file://examples/fargate-task.json
+"$berth" ecs register-task-definition --cli-input-json file://examples/fargate-task.json \
+  --query 'taskDefinition.[taskDefinitionArn,status,cpu,memory]' --output text
+say berth ecs create-cluster --cluster-name fargate-cluster
+"$berth" ecs create-cluster --cluster-name fargate-cluster --query 'cluster.[clusterArn,status]' --output text
+say berth ecs run-task --cluster fargate-cluster --launch-type FARGATE --network-configuration \
+  '"awsvpcConfiguration={subnets=[subnet-12345678],securityGroups=[sg-12345678],assignPublicIp=ENABLED}"' \
+  --task-definition fargate-task
+task=$("$berth" ecs run-task --cluster fargate-cluster --launch-type FARGATE --network-configuration \
+  "awsvpcConfiguration={subnets=[subnet-12345678],securityGroups=[sg-12345678],assignPublicIp=ENABLED}" \
+  --task-definition fargate-task --query 'tasks[0].taskArn' --output text)
+echo "$task"
+say berth ecs wait tasks-running --cluster fargate-cluster --tasks "$task"
+BERTH_WAITER_DELAY=0.2 "$berth" ecs wait tasks-running --cluster fargate-cluster --tasks "$task"
+"$berth" ecs describe-tasks --cluster fargate-cluster --tasks "$task" --query 'tasks[0].lastStatus' --output text
 
-# berth -> berth-shim -> the container's PID 1 (nginx). Found by parent pid, never by name.
-container_pid=""
-serving=no
-for _ in $(seq 100); do
-  shim_pid=$(pgrep -P "$run_pid" | head -n1 || true)
-  [ -n "$shim_pid" ] && container_pid=$(pgrep -P "$shim_pid" | head -n1 || true)
-  if [ -n "$container_pid" ] && nsenter --net=/proc/"$container_pid"/ns/net \
-      curl -fsS -o /dev/null http://127.0.0.1:80/ 2>/dev/null; then
-    serving=yes
-    break
-  fi
-  sleep 0.1
-done
-[ "$serving" = yes ] || { echo "demo: nginx did not answer inside the task within 10 s" >&2; exit 1; }
+id=${task##*/}
+say "curl http://127.0.0.1:80/ inside the task's network namespace ($run/netns/$id)"
+nsenter --net="$run/netns/$id" curl -fsS --retry 30 --retry-connrefused --retry-delay 0 --max-time 10 \
+  http://127.0.0.1:80/
 
-echo "+ curl http://127.0.0.1:80/ inside the task's network namespace (pid $container_pid)"
-nsenter --net=/proc/"$container_pid"/ns/net curl -fsS http://127.0.0.1:80/
-echo "+ the task's view: hostname $(nsenter --uts=/proc/$container_pid/ns/uts hostname), interfaces:" \
-  "$(nsenter --net=/proc/$container_pid/ns/net ip -o link | awk -F': ' '{print $2}' | tr '\n' ' ')"
-
-echo "+ stopping the task (SIGTERM to berth, forwarded to nginx)"
-kill -TERM "$run_pid"
-code=0
-wait "$run_pid" || code=$?
-trap - EXIT
-echo "demo: nginx served the page and stopped (berth exited with $code)"
+say berth ecs stop-task --cluster fargate-cluster --task "$task"
+"$berth" ecs stop-task --cluster fargate-cluster --task "$task" --query 'task.desiredStatus' --output text
+BERTH_WAITER_DELAY=0.2 "$berth" ecs wait tasks-stopped --cluster fargate-cluster --tasks "$task"
+"$berth" ecs describe-tasks --cluster fargate-cluster --tasks "$task" \
+  --query 'tasks[0].[lastStatus,stopCode,stoppedReason]' --output text
+echo "demo: the seed's nginx task ran under berthd, served its page and stopped"

@@ -2,7 +2,7 @@
 # Installs the Debian packages berth builds, tests and runs with. Quiet and quick when all are present.
 set -euo pipefail
 packages=(
-  libseccomp-dev libcap-dev libarchive-dev pkg-config   # linked by berth
+  libseccomp-dev libcap-dev libarchive-dev libsqlite3-dev pkg-config   # linked by berth
   busybox-static nginx gcc libc6-dev python3            # rootfs-fixtures: images built from Debian packages
   iproute2 curl util-linux                              # demo and tests: nsenter, ip, curl
 )
@@ -19,4 +19,10 @@ if ((${#missing[@]})); then
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The aws CLI and boto3 (from PyPI, as this project's machines get them) for the compatibility tests.
+if ! python3 -c "import awscli, boto3" 2>/dev/null || ! command -v aws >/dev/null; then
+  echo "installing: awscli boto3 (pip)"
+  python3 -m pip install -q awscli boto3
 fi

@@ -126,6 +126,24 @@ int bk_wifsignaled(int status) { return WIFSIGNALED(status); }
 int bk_wtermsig(int status) { return WTERMSIG(status); }
 
 int bk_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_process_group) {
+    return bk_spawn_logged(pid, path, argv, envp, new_process_group, NULL, NULL);
+}
+
+static int spawn_with(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_process_group,
+                      const char *stdout_path, const char *stderr_path, int block_signals, int extra_fd);
+
+int bk_spawn_logged(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_process_group,
+                    const char *stdout_path, const char *stderr_path) {
+    return spawn_with(pid, path, argv, envp, new_process_group, stdout_path, stderr_path, 0, -1);
+}
+
+int bk_spawn_shim(pid_t *pid, const char *path, char *const argv[], char *const envp[], const char *stdout_path,
+                  const char *stderr_path, int extra_fd) {
+    return spawn_with(pid, path, argv, envp, 1, stdout_path, stderr_path, 1, extra_fd);
+}
+
+static int spawn_with(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_process_group,
+                      const char *stdout_path, const char *stderr_path, int block_signals, int extra_fd) {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attributes;
     int rc = posix_spawn_file_actions_init(&actions);
@@ -135,12 +153,24 @@ int bk_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[
         posix_spawn_file_actions_destroy(&actions);
         return rc;
     }
-    // Nothing the (multithreaded) parent holds leaks into the helper.
-    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    if (stdout_path != NULL || stderr_path != NULL) {
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    }
+    if (stdout_path != NULL) {
+        posix_spawn_file_actions_addopen(&actions, 1, stdout_path, O_WRONLY | O_CREAT | O_APPEND, 0640);
+    }
+    if (stderr_path != NULL) {
+        posix_spawn_file_actions_addopen(&actions, 2, stderr_path, O_WRONLY | O_CREAT | O_APPEND, 0640);
+    }
+    if (extra_fd >= 0) {
+        posix_spawn_file_actions_adddup2(&actions, extra_fd, 3);
+    }
+    // Nothing else the (multithreaded) parent holds leaks into the helper.
+    posix_spawn_file_actions_addclosefrom_np(&actions, extra_fd >= 0 ? 4 : 3);
     sigset_t empty, all;
     sigemptyset(&empty);
     sigfillset(&all);
-    posix_spawnattr_setsigmask(&attributes, &empty);
+    posix_spawnattr_setsigmask(&attributes, block_signals ? &all : &empty);
     posix_spawnattr_setsigdefault(&attributes, &all);
     short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
     if (new_process_group) {

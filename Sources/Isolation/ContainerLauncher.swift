@@ -15,7 +15,10 @@ public enum ContainerLauncher {
     /// Runs the container to completion. Returns the code to exit with: the container's exit code
     /// (128 + signal for a signal death) or LaunchError.exitCode when it could not start, after
     /// `report` has been given the reason.
-    public static func run(_ spec: LaunchSpec, parent: pid_t, report: (String) -> Void) -> Int32 {
+    /// `readyFD`: written "started" and closed once the payload has exec'd (never, if it could not start),
+    /// so the engine reports RUNNING only for containers that really run.
+    public static func run(_ spec: LaunchSpec, parent: pid_t, readyFD: Int32? = nil, report: (String) -> Void) -> Int32
+    {
         SignalMask.blockAll()
         if spec.dieWithParent {
             _ = bk_prctl(PR_SET_PDEATHSIG, UInt(SIGKILL), 0, 0, 0)
@@ -41,6 +44,7 @@ public enum ContainerLauncher {
             return 125
         }
         if child == 0 {
+            if let readyFD { close(readyFD) }
             close(errorRead)
             runContainerInit(spec, errorFD: errorWrite)
         }
@@ -49,6 +53,13 @@ public enum ContainerLauncher {
         close(errorRead)
         if !failure.isEmpty {
             report(String(decoding: failure, as: UTF8.self))
+        }
+        if let readyFD {
+            if failure.isEmpty {
+                let word = Array("started\n".utf8)
+                _ = word.withUnsafeBytes { write(readyFD, $0.baseAddress, $0.count) }
+            }
+            close(readyFD)
         }
         return supervise(child)
     }

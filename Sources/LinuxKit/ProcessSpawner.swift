@@ -8,7 +8,8 @@ import CLinuxKit
 /// fds above stderr closed and signals reset in the child.
 public enum ProcessSpawner {
     public static func spawn(
-        _ path: String, arguments: [String], environment: [String], newProcessGroup: Bool = false
+        _ path: String, arguments: [String], environment: [String], newProcessGroup: Bool = false,
+        stdoutPath: String? = nil, stderrPath: String? = nil
     ) throws(SyscallError) -> pid_t {
         var cArgs = ([path] + arguments).map { strdup($0) }
         cArgs.append(nil)
@@ -19,7 +20,25 @@ public enum ProcessSpawner {
             cEnv.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let rc = bk_spawn(&pid, path, cArgs, cEnv, newProcessGroup ? 1 : 0)
+        let rc = bk_spawn_logged(&pid, path, cArgs, cEnv, newProcessGroup ? 1 : 0, stdoutPath, stderrPath)
+        guard rc == 0 else { throw SyscallError("spawn \(path)", errno: rc) }
+        return pid
+    }
+
+    /// Starts berth-shim: all signals blocked from its first instruction, its own process group, output
+    /// to a log, and `readyFD` (if any) as its fd 3.
+    public static func spawnShim(
+        _ path: String, arguments: [String], logPath: String, readyFD: Int32?
+    ) throws(SyscallError) -> pid_t {
+        var cArgs = ([path] + arguments).map { strdup($0) }
+        cArgs.append(nil)
+        let cEnv: [UnsafeMutablePointer<CChar>?] = [strdup("PATH=/usr/sbin:/usr/bin:/sbin:/bin"), nil]
+        defer {
+            cArgs.forEach { free($0) }
+            cEnv.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let rc = bk_spawn_shim(&pid, path, cArgs, cEnv, logPath, logPath, readyFD ?? -1)
         guard rc == 0 else { throw SyscallError("spawn \(path)", errno: rc) }
         return pid
     }

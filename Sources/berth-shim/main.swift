@@ -1,4 +1,5 @@
-// berth-shim SPEC_FILE [PARENT_PID]
+// berth-shim SPEC_FILE [PARENT_PID [READY_FD]]
+// berth-shim --pin-netns PATH
 //
 // Starts one container from a launch spec written by berth (see Isolation.LaunchSpecCodec) and stays
 // with it until it exits, forwarding signals; exits with the container's exit code. Single-threaded,
@@ -16,7 +17,17 @@ func fail(_ message: String, code: Int32) -> Never {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count == 2 || arguments.count == 3 else { fail("usage: berth-shim SPEC_FILE [PARENT_PID]", code: 125) }
+// berth-shim --pin-netns PATH: create a task's network namespace and pin it at PATH, then exit.
+if arguments.count == 3 && arguments[1] == "--pin-netns" {
+    do {
+        try NetworkNamespacePin.create(at: arguments[2])
+        exit(0)
+    } catch {
+        fail("\(error)", code: 125)
+    }
+}
+guard (2...4).contains(arguments.count) else { fail("usage: berth-shim SPEC_FILE [PARENT_PID [READY_FD]]", code: 125) }
+let readyFD: Int32? = arguments.count == 4 ? Int32(arguments[3]) : nil
 let parent = arguments.count == 3 ? pid_t(arguments[2]) ?? getppid() : getppid()
 
 let fd = open(arguments[1], O_RDONLY | O_CLOEXEC)
@@ -36,7 +47,7 @@ do {
 } catch {
     fail("\(arguments[1]): \(error)", code: 125)
 }
-let code = ContainerLauncher.run(spec, parent: parent) { message in
+let code = ContainerLauncher.run(spec, parent: parent, readyFD: readyFD) { message in
     let line = Array("berth: container \(spec.containerID): \(message)\n".utf8)
     _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }

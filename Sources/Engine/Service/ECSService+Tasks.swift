@@ -1,0 +1,313 @@
+import ECSModel
+import Foundation
+import Isolation
+import Store
+
+extension ECSService {
+    func runTask(_ request: RunTaskRequest) async throws -> RunTaskResponse {
+        let clusterName = ServiceConfiguration.resourceName(request.cluster ?? Self.defaultClusterName)
+        let cluster = try activeCluster(request.cluster)
+        guard let storedDefinition = try resolveTaskDefinition(request.taskDefinition),
+            storedDefinition.status == "ACTIVE" || Self.hasRevision(request.taskDefinition)
+        else { throw Self.invalidParameter("TaskDefinition not found.") }
+        let definition = try document(storedDefinition)
+        let count = request.count ?? 1
+        guard (1...10).contains(count) else { throw Self.invalidParameter("count must be between 1 and 10.") }
+        if let launchType = request.launchType, launchType != .fargate {
+            throw Self.invalidParameter(
+                "berth runs tasks on FARGATE only; launchType \(launchType.rawValue) is not supported.")
+        }
+        if request.launchType == .fargate, definition.requiresCompatibilities?.contains(.fargate) != true,
+            definition.compatibilities?.contains(.fargate) != true
+        {
+            throw Self.invalidParameter("Task definition does not support launch_type FARGATE.")
+        }
+        if definition.networkMode == .awsvpc {
+            guard let vpc = request.networkConfiguration?.awsvpcConfiguration else {
+                throw Self.invalidParameter(
+                    "Network Configuration must be provided when networkMode 'awsvpc' is specified.")
+            }
+            guard !vpc.subnets.isEmpty else { throw Self.invalidParameter("subnets can not be empty.") }
+        }
+        if let token = request.clientToken,
+            let existing = try store.tasks(forClientToken: token, clusterArn: cluster.arn)
+        {
+            var response = RunTaskResponse()
+            response.tasks = try existing.map { try JSONDecoder().decode(ECSTask.self, from: $0.document) }
+            response.failures = []
+            return response
+        }
+        let containers = try Self.applyOverrides(request.overrides, to: definition.containerDefinitions ?? [])
+
+        var documents: [ECSTask] = []
+        var records: [StoredTask] = []
+        var plans: [(arn: String, id: String, containers: [PlannedContainer])] = []
+        let now = Date()
+        for _ in 0..<count {
+            let id = ContainerIdentifier.generate()
+            let arn = configuration.taskARN(cluster: clusterName, id: id)
+            let planned = containers.map { PlannedContainer(definition: $0) }
+            let snapshot = TaskSnapshot(
+                taskID: id,
+                containers: planned.map {
+                    ContainerSnapshot(
+                        name: $0.definition.name ?? "", image: $0.definition.image ?? "", runtimeID: $0.runtimeID,
+                        essential: $0.definition.essential ?? true)
+                }, createdAt: now)
+            var task = ECSTask()
+            task.taskArn = arn
+            task.clusterArn = cluster.arn
+            task.taskDefinitionArn = storedDefinition.arn
+            task.launchType = request.launchType ?? .fargate
+            task.platformVersion = "1.4.0"
+            task.platformFamily = "Linux"
+            task.cpu = request.overrides?.cpu ?? definition.cpu
+            task.memory = request.overrides?.memory ?? definition.memory
+            task.group = request.group ?? "family:\(definition.family ?? "")"
+            task.startedBy = request.startedBy
+            task.overrides =
+                request.overrides ?? TaskOverride(containerOverrides: [], inferenceAcceleratorOverrides: [])
+            task.tags = request.tags ?? []
+            task.availabilityZone = "\(configuration.region)a"
+            task.attributes = []
+            task.attachments = []
+            task.enableExecuteCommand = false
+            task = Self.apply(snapshot, to: task, configuration: configuration)
+            documents.append(task)
+            records.append(
+                StoredTask(
+                    arn: arn, id: id, clusterArn: cluster.arn, taskDefinitionArn: storedDefinition.arn,
+                    family: definition.family ?? "", lastStatus: snapshot.lastStatus.rawValue,
+                    desiredStatus: snapshot.desiredStatus, startedBy: request.startedBy, group: task.group,
+                    launchType: task.launchType?.rawValue, containerNames: planned.map { $0.definition.name ?? "" },
+                    document: try StrictJSON.encode(task), version: snapshot.version, createdAt: now, stoppedAt: nil))
+            plans.append((arn, id, planned))
+        }
+        try store.insertTasks(records, clientToken: request.clientToken)
+        for (index, record) in records.enumerated() {
+            if let tags = request.tags, !tags.isEmpty {
+                try store.setTags(tags.map { ($0.key ?? "", $0.value ?? "") }, for: record.arn)
+            }
+            startSupervisor(arn: plans[index].arn, id: plans[index].id, containers: plans[index].containers)
+        }
+        var response = RunTaskResponse()
+        response.tasks = documents
+        response.failures = []
+        return response
+    }
+
+    func stopTask(_ request: StopTaskRequest) async throws -> StopTaskResponse {
+        let cluster = try activeCluster(request.cluster)
+        guard let stored = try findTask(request.task, cluster: cluster) else {
+            throw Self.invalidParameter("The referenced task was not found.")
+        }
+        if let supervisor = tasks.supervisor(stored.arn) {
+            await supervisor.stop(code: .userInitiated, reason: request.reason ?? "Task stopped by user")
+        }
+        var response = StopTaskResponse()
+        response.task = try JSONDecoder().decode(
+            ECSTask.self, from: (try store.task(arn: stored.arn) ?? stored).document)
+        return response
+    }
+
+    func describeTasks(_ request: DescribeTasksRequest) throws -> DescribeTasksResponse {
+        let cluster = try activeCluster(request.cluster)
+        var found: [ECSTask] = []
+        var failures: [Failure] = []
+        let includeTags = request.include?.contains { $0.rawValue == "TAGS" } == true
+        for reference in request.tasks {
+            guard let stored = try findTask(reference, cluster: cluster) else {
+                let arn =
+                    reference.hasPrefix("arn:")
+                    ? reference : configuration.taskARN(cluster: cluster.name, id: reference)
+                failures.append(Failure(arn: arn, reason: "MISSING"))
+                continue
+            }
+            var task = try JSONDecoder().decode(ECSTask.self, from: stored.document)
+            if includeTags { task.tags = try store.tags(for: stored.arn).map { Tag(key: $0.key, value: $0.value) } }
+            found.append(task)
+        }
+        var response = DescribeTasksResponse()
+        response.tasks = found
+        response.failures = failures
+        return response
+    }
+
+    func listTasks(_ request: ListTasksRequest) throws -> ListTasksResponse {
+        let cluster = try activeCluster(request.cluster)
+        let page = try store.listTasks(
+            clusterArn: cluster.arn, family: request.family, startedBy: request.startedBy,
+            desiredStatus: request.desiredStatus?.rawValue ?? "RUNNING", containerName: nil,
+            launchType: request.launchType?.rawValue, maxResults: try Self.maxResults(request.maxResults),
+            nextToken: request.nextToken)
+        var response = ListTasksResponse()
+        response.taskArns = page.items.map(\.arn)
+        response.nextToken = page.nextToken
+        return response
+    }
+
+    /// Tasks that a previous berthd left unfinished cannot be re-adopted yet (their shims died with it),
+    /// so they are reported STOPPED with the reason, never left RUNNING.
+    public func reconcileAfterRestart() throws {
+        var clusterToken: String? = nil
+        repeat {
+            let clusters = try store.listClusters(maxResults: 100, nextToken: clusterToken)
+            clusterToken = clusters.nextToken
+            for cluster in clusters.items {
+                var taskToken: String? = nil
+                repeat {
+                    let page = try store.listTasks(
+                        clusterArn: cluster.arn, family: nil, startedBy: nil, desiredStatus: nil, containerName: nil,
+                        launchType: nil, maxResults: 100, nextToken: taskToken)
+                    taskToken = page.nextToken
+                    for var stored in page.items where stored.lastStatus != "STOPPED" {
+                        let previous = stored.version
+                        let now = Date()
+                        var task = try JSONDecoder().decode(ECSTask.self, from: stored.document)
+                        task.lastStatus = "STOPPED"
+                        task.desiredStatus = .stopped
+                        task.stopCode = task.stopCode ?? .taskFailedToStart
+                        task.stoppedReason =
+                            task.stoppedReason
+                            ?? "berthd restarted: the task's processes ended with the previous berthd"
+                        task.stoppedAt = Timestamp(now)
+                        task.stoppingAt = task.stoppingAt ?? Timestamp(now)
+                        task.executionStoppedAt = task.executionStoppedAt ?? Timestamp(now)
+                        task.version = Int64(previous + 1)
+                        for index in (task.containers ?? []).indices
+                        where task.containers?[index].lastStatus != "STOPPED" {
+                            task.containers?[index].lastStatus = "STOPPED"
+                        }
+                        stored.document = try StrictJSON.encode(task)
+                        stored.lastStatus = "STOPPED"
+                        stored.desiredStatus = "STOPPED"
+                        stored.stoppedAt = now
+                        stored.version = previous + 1
+                        try store.updateTask(stored, expectedVersion: previous)
+                        // What the dead daemon could not clean up: the netns pin, container layers, files.
+                        NetworkNamespacePin.remove(at: "\(engine.netnsDirectory)/\(stored.id)")
+                        for container in task.containers ?? [] {
+                            if let id = container.runtimeId { try? engine.images.removeContainerLayer(id: id) }
+                        }
+                        try? FileManager.default.removeItem(atPath: "\(engine.root)/tasks/\(stored.id)")
+                    }
+                } while taskToken != nil
+            }
+        } while clusterToken != nil
+    }
+
+    // MARK: helpers
+
+    func activeCluster(_ reference: String?) throws -> StoredCluster {
+        let name = reference ?? Self.defaultClusterName
+        if let stored = try store.cluster(nameOrArn: name), stored.status == "ACTIVE" { return stored }
+        if name == Self.defaultClusterName {
+            try ensureCluster(name: name)
+            if let stored = try store.cluster(nameOrArn: name) { return stored }
+        }
+        throw ECSError(.clusterNotFoundException, "Cluster not found.")
+    }
+
+    func findTask(_ reference: String, cluster: StoredCluster) throws -> StoredTask? {
+        let arn =
+            reference.hasPrefix("arn:") ? reference : configuration.taskARN(cluster: cluster.name, id: reference)
+        guard let task = try store.task(arn: arn), task.clusterArn == cluster.arn else { return nil }
+        return task
+    }
+
+    /// containerOverrides by name: command replaces, environment adds or replaces by name, cpu and
+    /// memory replace (ContainerOverride doc).
+    static func applyOverrides(
+        _ overrides: TaskOverride?, to containers: [ContainerDefinition]
+    ) throws -> [ContainerDefinition] {
+        var result = containers
+        for override in overrides?.containerOverrides ?? [] {
+            guard let index = result.firstIndex(where: { $0.name == override.name }) else {
+                throw invalidParameter(
+                    "Override for container named \(override.name ?? "") is not a container in the TaskDefinition.")
+            }
+            if let command = override.command { result[index].command = command }
+            if let environment = override.environment {
+                var merged = result[index].environment ?? []
+                for pair in environment {
+                    if let existing = merged.firstIndex(where: { $0.name == pair.name }) {
+                        merged[existing] = pair
+                    } else {
+                        merged.append(pair)
+                    }
+                }
+                result[index].environment = merged
+            }
+            if let cpu = override.cpu { result[index].cpu = cpu }
+            if let memory = override.memory { result[index].memory = memory }
+            if let reservation = override.memoryReservation { result[index].memoryReservation = reservation }
+        }
+        return result
+    }
+
+    func startSupervisor(arn: String, id: String, containers: [PlannedContainer]) {
+        let store = store
+        let configuration = configuration
+        let supervisor = TaskSupervisor(taskID: id, containers: containers, environment: engine) { snapshot in
+            do {
+                guard var stored = try store.task(arn: arn) else { return }
+                let previous = stored.version
+                var task = try JSONDecoder().decode(ECSTask.self, from: stored.document)
+                task = Self.apply(snapshot, to: task, configuration: configuration)
+                stored.document = try StrictJSON.encode(task)
+                stored.lastStatus = snapshot.lastStatus.rawValue
+                stored.desiredStatus = snapshot.desiredStatus
+                stored.stoppedAt = snapshot.stoppedAt
+                stored.version = max(snapshot.version, previous + 1)
+                try store.updateTask(stored, expectedVersion: previous)
+            } catch {
+                // Logged by the caller's logger is not reachable here; the next change retries.
+            }
+        }
+        tasks.add(supervisor, arn: arn)
+        let registry = tasks
+        Task {
+            await supervisor.start()
+            _ = await supervisor.waitUntilStopped()
+            registry.remove(arn)
+        }
+    }
+
+    /// The engine's view of a task written into its ECS document.
+    static func apply(_ snapshot: TaskSnapshot, to base: ECSTask, configuration: ServiceConfiguration) -> ECSTask {
+        var task = base
+        task.lastStatus = snapshot.lastStatus.rawValue
+        task.desiredStatus = DesiredStatus(rawValue: snapshot.desiredStatus)
+        task.createdAt = Timestamp(snapshot.createdAt)
+        task.pullStartedAt = snapshot.pullStartedAt.map(Timestamp.init)
+        task.pullStoppedAt = snapshot.pullStoppedAt.map(Timestamp.init)
+        task.startedAt = snapshot.startedAt.map(Timestamp.init)
+        task.connectivityAt = snapshot.connectivityAt.map(Timestamp.init)
+        task.connectivity = snapshot.connectivityAt == nil ? nil : .connected
+        task.stoppingAt = snapshot.stoppingAt.map(Timestamp.init)
+        task.executionStoppedAt = snapshot.executionStoppedAt.map(Timestamp.init)
+        task.stoppedAt = snapshot.stoppedAt.map(Timestamp.init)
+        task.stopCode = snapshot.stopCode
+        task.stoppedReason = snapshot.stoppedReason
+        task.version = Int64(snapshot.version)
+        task.healthStatus = .init(rawValue: "UNKNOWN")
+        task.containers = snapshot.containers.map { container in
+            var document = Container()
+            document.containerArn = configuration.containerARN(id: container.runtimeID)
+            document.taskArn = base.taskArn
+            document.name = container.name
+            document.image = container.image
+            document.imageDigest = container.imageDigest
+            document.runtimeId = container.runtimeID
+            document.lastStatus = container.lastStatus.rawValue
+            document.exitCode = container.exitCode
+            document.reason = container.reason
+            document.healthStatus = .init(rawValue: "UNKNOWN")
+            document.networkBindings = []
+            document.networkInterfaces = []
+            document.cpu = "0"
+            return document
+        }
+        return task
+    }
+}

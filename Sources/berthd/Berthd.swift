@@ -1,0 +1,132 @@
+// berthd: the local ECS daemon. Serves the ECS JSON protocol on a Unix socket (and, when asked, on
+// loopback TCP with SigV4), keeps state in SQLite under --root, and runs tasks through berth-shim.
+import API
+import ArgumentParser
+import ECSModel
+import Engine
+import Foundation
+import Images
+import Logging
+import Store
+
+@main
+struct Berthd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "berthd", abstract: "The berth daemon: a local ECS endpoint that runs Fargate tasks.")
+
+    @Option(help: "Directory holding berth's state (images, the SQLite store, task files).")
+    var root: String = "/var/lib/berth"
+
+    @Option(help: "Directory for runtime files: the socket and pinned network namespaces.")
+    var runDirectory: String = "/run/berth"
+
+    @Option(help: "The Unix socket to serve (default <run-directory>/berth.sock; BERTH_SOCKET also sets it).")
+    var socket: String?
+
+    @Option(help: "Also serve loopback TCP at 127.0.0.1:PORT; requests must be SigV4-signed with berthd's credential.")
+    var listen: String?
+
+    @Option(help: "The region in ARNs.")
+    var region: String = "us-east-1"
+
+    @Option(help: "The account id in ARNs.")
+    var accountId: String = "000000000000"
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["BERTH_DEBUG"] == "1" ? .debug : .info
+            return handler
+        }
+        let logger = Logger(label: "berthd")
+        let socketPath =
+            socket ?? ProcessInfo.processInfo.environment["BERTH_SOCKET"] ?? "\(runDirectory)/berth.sock"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let images = try ImageStore(root: root)
+        let store = try BerthStore(path: "\(root)/state.db")
+        let engine = EngineEnvironment(
+            root: root, shimPath: try Self.shimPath(), netnsDirectory: "\(runDirectory)/netns", images: images,
+            logger: logger)
+        let service = ECSService(
+            configuration: ServiceConfiguration(region: region, accountID: accountId), store: store, engine: engine)
+        try service.reconcileAfterRestart()
+
+        var tcp: ECSServerConfiguration.TCPListener? = nil
+        if let listen {
+            let parts = listen.split(separator: ":")
+            guard parts.count == 2, let port = Int(parts[1]) else {
+                throw ValidationError("--listen takes 127.0.0.1:PORT, got \(listen)")
+            }
+            let credential = try DaemonCredential.loadOrCreate(root: root)
+            tcp = try ECSServerConfiguration.TCPListener(host: String(parts[0]), port: port, credential: credential)
+        }
+        let server = ECSServer(
+            configuration: ECSServerConfiguration(unixSocketPath: socketPath, tcp: tcp),
+            handler: ServiceHandler(service: service), logger: logger)
+        try await server.start()
+        logger.info(
+            "berthd serving",
+            metadata: [
+                "socket": "\(socketPath)", "tcp": "\(server.tcpPort.map { "127.0.0.1:\($0)" } ?? "off")",
+                "root": "\(root)",
+            ])
+        await Self.waitForTermination()
+        logger.info("berthd stopping")
+        try await server.stop()
+        await service.stopAllTasks(reason: "berthd stopped")
+    }
+
+    static func shimPath() throws -> String {
+        if let override = ProcessInfo.processInfo.environment["BERTH_SHIM"], !override.isEmpty { return override }
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let candidate = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(
+            "berth-shim"
+        ).path
+        guard FileManager.default.isExecutableFile(atPath: candidate) else {
+            throw ValidationError("berth-shim not found next to berthd (\(candidate)); set BERTH_SHIM")
+        }
+        return candidate
+    }
+
+    /// Until SIGTERM or SIGINT.
+    static func waitForTermination() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let queue = DispatchQueue(label: "berthd.signals")
+            let once = ResumeOnce(continuation)
+            for signal in [SIGTERM, SIGINT] {
+                Glibc.signal(signal, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: signal, queue: queue)
+                source.setEventHandler { once.resume() }
+                source.resume()
+                SignalSources.keep(source)
+            }
+        }
+    }
+}
+
+/// Adapts the engine's ECS service to the API server's handler protocol.
+struct ServiceHandler: ECSOperationHandler {
+    let service: ECSService
+
+    func handle(operation: String, body: Data, context: RequestContext) async throws -> Data {
+        try await service.handle(operation: operation, body: body)
+    }
+}
+
+final class ResumeOnce: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Void, Never>?
+    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+    func resume() {
+        lock.withLock {
+            continuation?.resume()
+            continuation = nil
+        }
+    }
+}
+
+enum SignalSources {
+    nonisolated(unsafe) static var sources: [any DispatchSourceSignal] = []
+    static func keep(_ source: any DispatchSourceSignal) { sources.append(source) }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import Testing
+
+/// berthd as users meet it: the seed's four steps through `berth ecs` over the Unix socket and through
+/// the real aws CLI over SigV4-signed loopback TCP, tasks really running, and a SIGKILLed daemon that
+/// loses nothing it acknowledged.
+@Suite("berthd end to end", .serialized)
+final class DaemonEndToEndTests {
+    let harness: BerthHarness
+    let root: String
+    let runDirectory: String
+    let port: Int
+    var daemon: Process?
+
+    init() throws {
+        harness = try BerthHarness.get()
+        root = BerthHarness.makeTemporaryDirectory(prefix: "berth-it-daemon-")
+        runDirectory = BerthHarness.makeTemporaryDirectory(prefix: "berth-it-run-")
+        port = Self.freeLoopbackPort()
+        #expect(
+            harness.berth(["images", "import", "\(harness.fixtures)/nginx", "--name", "nginx:latest"], root: root)
+                .status == 0)
+        try startDaemon()
+    }
+
+    deinit {
+        stopDaemon(signal: SIGTERM)
+        try? FileManager.default.removeItem(atPath: root)
+        try? FileManager.default.removeItem(atPath: runDirectory)
+    }
+
+    var socketPath: String { "\(runDirectory)/berth.sock" }
+
+    func startDaemon() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berthd")
+        process.arguments = ["--root", root, "--run-directory", runDirectory, "--listen", "127.0.0.1:\(port)"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        daemon = process
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: socketPath) { usleep(50_000) }
+        #expect(FileManager.default.fileExists(atPath: socketPath), "berthd did not open its socket")
+    }
+
+    func stopDaemon(signal: Int32) {
+        guard let daemon, daemon.isRunning else { return }
+        kill(daemon.processIdentifier, signal)
+        daemon.waitUntilExit()
+        self.daemon = nil
+        if signal == SIGKILL { try? FileManager.default.removeItem(atPath: socketPath) }
+    }
+
+    /// `berth ecs ...` against this daemon; stdout parsed as JSON when it is.
+    func ecs(_ arguments: [String]) -> (status: Int32, json: [String: Any], stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berth")
+        process.arguments = ["ecs"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["BERTH_SOCKET"] = socketPath
+        environment["BERTH_WAITER_DELAY"] = "0.2"
+        process.environment = environment
+        return Self.run(process)
+    }
+
+    /// The real aws CLI, signed with berthd's credential, over loopback TCP only.
+    func aws(_ arguments: [String]) -> (status: Int32, json: [String: Any], stderr: String) {
+        let berth = Process()
+        berth.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berth")
+        berth.arguments = ["daemon", "credentials", "--root", root]
+        let pipe = Pipe()
+        berth.standardOutput = pipe
+        try? berth.run()
+        let credentials = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        berth.waitUntilExit()
+        var keys: [String: String] = [:]
+        for line in credentials.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2 { keys[parts[0]] = parts[1] }
+        }
+        let home = BerthHarness.makeTemporaryDirectory(prefix: "berth-it-aws-")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments =
+            ["aws", "--endpoint-url", "http://127.0.0.1:\(port)", "--region", "us-east-1", "ecs"] + arguments
+        process.environment = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": home,
+            "AWS_ACCESS_KEY_ID": keys["aws_access_key_id"] ?? "",
+            "AWS_SECRET_ACCESS_KEY": keys["aws_secret_access_key"] ?? "",
+            "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_PAGER": "",
+        ]
+        return Self.run(process)
+    }
+
+    static func run(_ process: Process) -> (status: Int32, json: [String: Any], stderr: String) {
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch { return (-1, [:], "\(error)") }
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let json = (try? JSONSerialization.jsonObject(with: stdout)) as? [String: Any] ?? [:]
+        return (process.terminationStatus, json, String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func freeLoopbackPort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static var seedTaskDefinition: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/fargate-task.json").path
+    }
+
+    static let networkConfiguration =
+        "awsvpcConfiguration={subnets=[subnet-12345678],securityGroups=[sg-12345678],assignPublicIp=ENABLED}"
+
+    @Test func theSeedStepsVerbatimWithBerth() throws {
+        let registered = ecs(["register-task-definition", "--cli-input-json", "file://\(Self.seedTaskDefinition)"])
+        #expect(registered.status == 0, "\(registered.stderr)")
+        let definition = registered.json["taskDefinition"] as? [String: Any]
+        #expect(definition?["family"] as? String == "fargate-task")
+        #expect(definition?["revision"] as? Int == 1)
+
+        let cluster = ecs(["create-cluster", "--cluster-name", "fargate-cluster"])
+        #expect((cluster.json["cluster"] as? [String: Any])?["status"] as? String == "ACTIVE", "\(cluster.stderr)")
+
+        let run = ecs([
+            "run-task", "--cluster", "fargate-cluster", "--launch-type", "FARGATE", "--network-configuration",
+            Self.networkConfiguration, "--task-definition", "fargate-task",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let task = try #require((run.json["tasks"] as? [[String: Any]])?.first)
+        let arn = try #require(task["taskArn"] as? String)
+        #expect(task["lastStatus"] as? String == "PROVISIONING")
+
+        let waited = ecs(["wait", "tasks-running", "--cluster", "fargate-cluster", "--tasks", arn])
+        #expect(waited.status == 0, "\(waited.stderr)")
+        let described = ecs(["describe-tasks", "--cluster", "fargate-cluster", "--tasks", arn])
+        let running = try #require((described.json["tasks"] as? [[String: Any]])?.first)
+        #expect(running["lastStatus"] as? String == "RUNNING")
+        #expect(running["startedAt"] != nil && running["pullStartedAt"] != nil)
+
+        // nginx answers inside the task's own network namespace.
+        let id = arn.split(separator: "/").last.map(String.init) ?? ""
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
+        curl.arguments = [
+            "--net=\(runDirectory)/netns/\(id)", "curl", "-fsS", "--retry", "20", "--retry-connrefused",
+            "--retry-delay", "0", "--max-time", "10", "http://127.0.0.1:80/",
+        ]
+        let page = Self.run(curl)
+        #expect(page.status == 0, "\(page.stderr)")
+
+        let stopped = ecs(["stop-task", "--cluster", "fargate-cluster", "--task", arn, "--reason", "done testing"])
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+        #expect(ecs(["wait", "tasks-stopped", "--cluster", "fargate-cluster", "--tasks", arn]).status == 0)
+        let after = try #require(
+            (ecs(["describe-tasks", "--cluster", "fargate-cluster", "--tasks", arn]).json["tasks"]
+                as? [[String: Any]])?.first)
+        #expect(after["lastStatus"] as? String == "STOPPED")
+        #expect(after["stopCode"] as? String == "UserInitiated")
+        #expect(after["stoppedReason"] as? String == "done testing")
+        #expect(!FileManager.default.fileExists(atPath: "\(runDirectory)/netns/\(id)"))
+
+        // The real aws CLI against the same daemon, signed.
+        let clusters = aws(["list-clusters"])
+        #expect(clusters.status == 0, "\(clusters.stderr)")
+        #expect(
+            (clusters.json["clusterArns"] as? [String])?.contains { $0.hasSuffix("cluster/fargate-cluster") } == true)
+        let awsRun = aws([
+            "run-task", "--cluster", "fargate-cluster", "--launch-type", "FARGATE", "--network-configuration",
+            Self.networkConfiguration, "--task-definition", "fargate-task",
+        ])
+        #expect(awsRun.status == 0, "\(awsRun.stderr)")
+        let awsArn = try #require(((awsRun.json["tasks"] as? [[String: Any]])?.first)?["taskArn"] as? String)
+        #expect(aws(["wait", "tasks-running", "--cluster", "fargate-cluster", "--tasks", awsArn]).status == 0)
+
+        // SIGKILL berthd: nothing acknowledged is lost; the task it ran is reported STOPPED, not RUNNING.
+        stopDaemon(signal: SIGKILL)
+        try startDaemon()
+        let definitionAfter = ecs(["describe-task-definition", "--task-definition", "fargate-task:1"])
+        #expect((definitionAfter.json["taskDefinition"] as? [String: Any])?["revision"] as? Int == 1)
+        let orphan = try #require(
+            (ecs(["describe-tasks", "--cluster", "fargate-cluster", "--tasks", awsArn]).json["tasks"]
+                as? [[String: Any]])?
+                .first)
+        #expect(orphan["lastStatus"] as? String == "STOPPED")
+        #expect((orphan["stoppedReason"] as? String)?.contains("berthd restarted") == true)
+        let awsID = awsArn.split(separator: "/").last.map(String.init) ?? ""
+        #expect(!FileManager.default.fileExists(atPath: "\(runDirectory)/netns/\(awsID)"))
+
+        // Errors read like the aws CLI's.
+        let missing = ecs(["run-task", "--cluster", "nope", "--task-definition", "fargate-task"])
+        #expect(missing.status != 0)
+        #expect(
+            missing.stderr.contains("An error occurred (ClusterNotFoundException) when calling the RunTask operation"))
+    }
+}
