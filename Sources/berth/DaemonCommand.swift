@@ -1,5 +1,6 @@
 import API
 import ArgumentParser
+import Engine
 import Foundation
 import LinuxKit
 
@@ -46,7 +47,8 @@ struct DaemonCommand: ParsableCommand {
             if let listen { arguments += ["--listen", listen] }
             let log = "\(locations.root)/berthd.log"
             let pid = try ProcessSpawner.spawn(
-                try Self.berthdPath(), arguments: arguments, environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
+                try HelperBinaries.path(of: "berthd"), arguments: arguments,
+                environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
                 newProcessGroup: true, stdoutPath: log, stderrPath: log)
             try "\(pid)\n".write(toFile: locations.pidFile, atomically: true, encoding: .utf8)
             // Ready when the socket accepts connections; bounded, and a crash is reported at once.
@@ -62,20 +64,6 @@ struct DaemonCommand: ParsableCommand {
                 usleep(50_000)
             }
             throw ValidationError("berthd did not open \(locations.socket) within 10 s; see \(log)")
-        }
-
-        static func berthdPath() throws -> String {
-            let executable =
-                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                ?? CommandLine.arguments[0]
-            let candidate = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(
-                "berthd"
-            )
-            .path
-            guard FileManager.default.isExecutableFile(atPath: candidate) else {
-                throw ValidationError("berthd not found next to berth (\(candidate))")
-            }
-            return candidate
         }
     }
 

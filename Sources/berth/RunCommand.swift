@@ -35,7 +35,7 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("Error parsing parameter '--task-definition': Invalid JSON: \(error)")
         }
         let runner = ForegroundRun(
-            root: global.root, shimPath: try ShimLocator.path(), logger: Logger(label: "berth.run"))
+            root: global.root, shimPath: try HelperBinaries.path(of: "berth-shim"), logger: Logger(label: "berth.run"))
         let code = try runner.run(taskDefinition: definition, containerName: container)
         if code != 0 { throw ContainerExit(code: code) }
     }
@@ -52,21 +52,5 @@ enum CLIInput {
                 "Error parsing parameter: Unable to load paramfile \(argument): no such file or not readable")
         }
         return data
-    }
-}
-
-/// berth-shim lives next to the berth binary; BERTH_SHIM overrides (tests, packaging).
-enum ShimLocator {
-    static func path() throws -> String {
-        if let override = ProcessInfo.processInfo.environment["BERTH_SHIM"], !override.isEmpty { return override }
-        let executable =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let candidate = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(
-            "berth-shim"
-        ).path
-        guard FileManager.default.isExecutableFile(atPath: candidate) else {
-            throw ValidationError("berth-shim not found next to berth (\(candidate)); set BERTH_SHIM")
-        }
-        return candidate
     }
 }

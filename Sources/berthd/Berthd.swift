@@ -45,7 +45,8 @@ struct Berthd: AsyncParsableCommand {
         let images = try ImageStore(root: root)
         let store = try BerthStore(path: "\(root)/state.db")
         let engine = EngineEnvironment(
-            root: root, shimPath: try Self.shimPath(), netnsDirectory: "\(runDirectory)/netns", images: images,
+            root: root, shimPath: try HelperBinaries.path(of: "berth-shim"), netnsDirectory: "\(runDirectory)/netns",
+            images: images,
             logger: logger)
         let service = ECSService(
             configuration: ServiceConfiguration(region: region, accountID: accountId), store: store, engine: engine)
@@ -74,19 +75,6 @@ struct Berthd: AsyncParsableCommand {
         logger.info("berthd stopping")
         try await server.stop()
         await service.stopAllTasks(reason: "berthd stopped")
-    }
-
-    static func shimPath() throws -> String {
-        if let override = ProcessInfo.processInfo.environment["BERTH_SHIM"], !override.isEmpty { return override }
-        let executable =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let candidate = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(
-            "berth-shim"
-        ).path
-        guard FileManager.default.isExecutableFile(atPath: candidate) else {
-            throw ValidationError("berth-shim not found next to berthd (\(candidate)); set BERTH_SHIM")
-        }
-        return candidate
     }
 
     /// Until SIGTERM or SIGINT.
