@@ -23,6 +23,8 @@ fi
 
 # The aws CLI and boto3 (from PyPI, as this project's machines get them) for the compatibility tests.
 if ! python3 -c "import awscli, boto3" 2>/dev/null || ! command -v aws >/dev/null; then
-  echo "installing: awscli boto3 (pip)"
-  python3 -m pip install -q awscli boto3
+  echo "installing: awscli boto3"
+  python3 -m pip install -q awscli boto3 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages awscli boto3 2>/dev/null \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli python3-boto3 >/dev/null; }
 fi

@@ -71,7 +71,15 @@ struct Berthd: AsyncParsableCommand {
                 "socket": "\(socketPath)", "tcp": "\(server.tcpPort.map { "127.0.0.1:\($0)" } ?? "off")",
                 "root": "\(root)",
             ])
+        // ECS keeps stopped tasks describable for at least an hour; berth keeps them one, then purges.
+        let purger = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 600 * 1_000_000_000)
+                _ = try? store.purgeStoppedTasks(olderThan: Date().addingTimeInterval(-3600))
+            }
+        }
         await Self.waitForTermination()
+        purger.cancel()
         logger.info("berthd stopping")
         try await server.stop()
         await service.stopAllTasks(reason: "berthd stopped")

@@ -160,6 +160,20 @@ struct ECSServiceTests {
                 == "arn:aws:ecs:eu-west-1:123456789012:task/c/abc")
     }
 
+    @Test func runTaskIsIdempotentPerClientToken() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        _ = try await call("RegisterTaskDefinition", Self.seed)
+        _ = try await call("CreateCluster", #"{"clusterName":"c"}"#)
+        let body =
+            #"{"cluster":"c","taskDefinition":"fargate-task","clientToken":"token-1","count":2,"networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"]}}}"#
+        let first = try await call("RunTask", body)["tasks"] as! [[String: Any]]
+        let second = try await call("RunTask", body)["tasks"] as! [[String: Any]]
+        #expect(first.count == 2)
+        #expect(first.map { $0["taskArn"] as! String } == second.map { $0["taskArn"] as! String })
+        // (This unit test has no berth-shim, so the tasks themselves fail to start; the records stay.)
+        await service.stopAllTasks(reason: "test over")
+    }
+
     @Test func tagsOnResources() async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let cluster = try await call("CreateCluster", #"{"clusterName":"c","tags":[{"key":"team","value":"a"}]}"#)

@@ -93,6 +93,46 @@ final class DaemonEndToEndTests {
         return Self.run(process)
     }
 
+    /// A boto3 script run with the endpoint and berthd's credential as arguments.
+    func boto3(_ script: String) -> (output: String, error: String) {
+        let credentials = credentialPair()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, "http://127.0.0.1:\(port)", credentials.id, credentials.secret]
+        let home = BerthHarness.makeTemporaryDirectory(prefix: "berth-it-boto-")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        process.environment = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": home,
+            "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        ]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        do { try process.run() } catch { return ("", "\(error)") }
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let error = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (output, error)
+    }
+
+    func credentialPair() -> (id: String, secret: String) {
+        let berth = Process()
+        berth.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berth")
+        berth.arguments = ["daemon", "credentials", "--root", root]
+        let pipe = Pipe()
+        berth.standardOutput = pipe
+        try? berth.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        berth.waitUntilExit()
+        var keys: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2 { keys[parts[0]] = parts[1] }
+        }
+        return (keys["aws_access_key_id"] ?? "", keys["aws_secret_access_key"] ?? "")
+    }
+
     static func run(_ process: Process) -> (status: Int32, json: [String: Any], stderr: String) {
         let out = Pipe()
         let err = Pipe()
@@ -192,6 +232,26 @@ final class DaemonEndToEndTests {
         #expect(awsRun.status == 0, "\(awsRun.stderr)")
         let awsArn = try #require(((awsRun.json["tasks"] as? [[String: Any]])?.first)?["taskArn"] as? String)
         #expect(aws(["wait", "tasks-running", "--cluster", "fargate-cluster", "--tasks", awsArn]).status == 0)
+
+        // boto3, with the same credential: the waiters run to RUNNING and STOPPED.
+        let boto = boto3(
+            """
+            import boto3, sys
+            ecs = boto3.client("ecs", endpoint_url=sys.argv[1], region_name="us-east-1",
+                               aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3])
+            arn = ecs.run_task(cluster="fargate-cluster", launchType="FARGATE", taskDefinition="fargate-task",
+                networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-12345678"],
+                "securityGroups": ["sg-12345678"], "assignPublicIp": "ENABLED"}})["tasks"][0]["taskArn"]
+            fast = {"Delay": 1, "MaxAttempts": 60}
+            ecs.get_waiter("tasks_running").wait(cluster="fargate-cluster", tasks=[arn], WaiterConfig=fast)
+            ecs.stop_task(cluster="fargate-cluster", task=arn, reason="boto3 says stop")
+            ecs.get_waiter("tasks_stopped").wait(cluster="fargate-cluster", tasks=[arn], WaiterConfig=fast)
+            task = ecs.describe_tasks(cluster="fargate-cluster", tasks=[arn])["tasks"][0]
+            print(task["lastStatus"], task["stopCode"], task["stoppedReason"])
+            """)
+        #expect(
+            boto.output.trimmingCharacters(in: .whitespacesAndNewlines) == "STOPPED UserInitiated boto3 says stop",
+            "\(boto.error)")
 
         // SIGKILL berthd: nothing acknowledged is lost; the task it ran is reported STOPPED, not RUNNING.
         stopDaemon(signal: SIGKILL)
