@@ -174,6 +174,25 @@ struct ECSServiceTests {
         await service.stopAllTasks(reason: "test over")
     }
 
+    @Test func badInputChangesNothingStored() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        _ = try await call("RegisterTaskDefinition", Self.seed)
+        let before = try await call("ListTaskDefinitions", "{}")["taskDefinitionArns"] as! [String]
+        for (operation, body) in [
+            ("RegisterTaskDefinition", "{garbage"), ("RegisterTaskDefinition", #"{"family":7}"#),
+            ("RegisterTaskDefinition", Self.seed.replacingOccurrences(of: #""cpu":"256""#, with: #""cpu":"300""#)),
+            ("CreateCluster", #"{"clusterName":"has space"}"#), ("DeleteTaskDefinitions", #"{"taskDefinitions":"x"}"#),
+            ("NoSuchOperation", "{}"),
+        ] {
+            await #expect(throws: ECSError.self) { _ = try await call(operation, body) }
+        }
+        #expect(try await call("ListTaskDefinitions", "{}")["taskDefinitionArns"] as! [String] == before)
+        #expect((try await call("ListClusters", "{}")["clusterArns"] as! [String]).isEmpty)
+        // The revision counter did not move either: the next registration is revision 2.
+        let next = try await call("RegisterTaskDefinition", Self.seed)["taskDefinition"] as! [String: Any]
+        #expect(next["revision"] as? Int == 2)
+    }
+
     @Test func tagsOnResources() async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let cluster = try await call("CreateCluster", #"{"clusterName":"c","tags":[{"key":"team","value":"a"}]}"#)

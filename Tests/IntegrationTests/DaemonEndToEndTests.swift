@@ -233,6 +233,16 @@ final class DaemonEndToEndTests {
         let awsArn = try #require(((awsRun.json["tasks"] as? [[String: Any]])?.first)?["taskArn"] as? String)
         #expect(aws(["wait", "tasks-running", "--cluster", "fargate-cluster", "--tasks", awsArn]).status == 0)
 
+        // The aws CLI's own tasks-stopped waiter on a second task.
+        let awsSecond = aws([
+            "run-task", "--cluster", "fargate-cluster", "--launch-type", "FARGATE", "--network-configuration",
+            Self.networkConfiguration, "--task-definition", "fargate-task",
+        ])
+        let secondArn = try #require(((awsSecond.json["tasks"] as? [[String: Any]])?.first)?["taskArn"] as? String)
+        #expect(aws(["wait", "tasks-running", "--cluster", "fargate-cluster", "--tasks", secondArn]).status == 0)
+        #expect(aws(["stop-task", "--cluster", "fargate-cluster", "--task", secondArn]).status == 0)
+        #expect(aws(["wait", "tasks-stopped", "--cluster", "fargate-cluster", "--tasks", secondArn]).status == 0)
+
         // boto3, with the same credential: the waiters run to RUNNING and STOPPED.
         let boto = boto3(
             """
