@@ -7,7 +7,7 @@ import Testing
 /// message with ours. The CLI validates before sending anything, and is pointed at a
 /// closed port on 127.0.0.1 all the same. Opt in with BERTH_TEST_AWS_CLI=1.
 @Suite(
-    "Comparison with the real aws CLI",
+    "Validation texts against the real aws CLI (opt-in: BERTH_TEST_AWS_CLI=1)",
     .enabled(if: ProcessInfo.processInfo.environment["BERTH_TEST_AWS_CLI"] == "1")
 )
 struct CLIComparisonTests {
