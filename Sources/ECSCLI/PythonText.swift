@@ -1,3 +1,4 @@
+import ECSModel
 import Foundation
 
 #if canImport(Glibc)
@@ -7,89 +8,11 @@ import Foundation
 /// How Python spells values, conversions and errors: the aws CLI is Python, and its
 /// messages carry Python's `repr`, `int()` and `OSError` texts.
 enum PythonText {
-    /// Python's `repr(float)`: the shortest round-tripping digits, in exponent form when
-    /// the decimal point falls more than 16 places right or 4 or more places left.
-    static func floatRepr(_ d: Double) -> String {
-        if d.isNaN { return "nan" }
-        if d.isInfinite { return d < 0 ? "-inf" : "inf" }
-        var text = "\(d)"
-        var sign = ""
-        if text.hasPrefix("-") {
-            sign = "-"
-            text.removeFirst()
-        }
-        var exponent = 0
-        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-            exponent = Int(text[text.index(after: e)...]) ?? 0
-            text = String(text[..<e])
-        }
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        let intPart = String(parts[0])
-        let fracPart = parts.count > 1 ? String(parts[1]) : ""
-        var digits = Array(intPart + fracPart)
-        var point = intPart.count + exponent
-        while digits.count > 1, digits.first == "0" {
-            digits.removeFirst()
-            point -= 1
-        }
-        while digits.count > 1, digits.last == "0" { digits.removeLast() }
-        if digits == ["0"] { return sign + "0.0" }
-        if point > 16 || point <= -4 {
-            let e = point - 1
-            let mantissa = digits.count > 1 ? String(digits[0]) + "." + String(digits[1...]) : String(digits[0])
-            let expDigits = String(abs(e))
-            return sign + mantissa + "e" + (e < 0 ? "-" : "+") + (expDigits.count < 2 ? "0" : "") + expDigits
-        }
-        if point <= 0 { return sign + "0." + String(repeating: "0", count: -point) + String(digits) }
-        if point >= digits.count {
-            return sign + String(digits) + String(repeating: "0", count: point - digits.count) + ".0"
-        }
-        return sign + String(digits[..<point]) + "." + String(digits[point...])
-    }
+    /// Python's `repr(float)`; the one implementation lives with the botocore-style messages in ECSModel.
+    static func floatRepr(_ d: Double) -> String { PythonRepr.repr(float: d) }
 
-    /// Python's `repr(str)`: single quotes unless the text has a ' and no ".
-    static func repr(_ s: String) -> String {
-        let quote: Unicode.Scalar = (s.contains("'") && !s.contains("\"")) ? "\"" : "'"
-        var out = String.UnicodeScalarView()
-        out.append(quote)
-        for c in s.unicodeScalars {
-            switch c {
-            case quote, "\\":
-                out.append("\\")
-                out.append(c)
-            case "\t": out.append(contentsOf: "\\t".unicodeScalars)
-            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
-            case "\r": out.append(contentsOf: "\\r".unicodeScalars)
-            default:
-                if (c.value >= 0x20 && c.value < 0x7F) || (c.value >= 0x80 && isPrintable(c)) {
-                    out.append(c)
-                } else if c.value < 0x100 {
-                    out.append(contentsOf: ("\\x" + hex(c.value, width: 2)).unicodeScalars)
-                } else if c.value < 0x10000 {
-                    out.append(contentsOf: ("\\u" + hex(c.value, width: 4)).unicodeScalars)
-                } else {
-                    out.append(contentsOf: ("\\U" + hex(c.value, width: 8)).unicodeScalars)
-                }
-            }
-        }
-        out.append(quote)
-        return String(out)
-    }
-
-    private static func isPrintable(_ c: Unicode.Scalar) -> Bool {
-        switch c.properties.generalCategory {
-        case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator,
-            .spaceSeparator:
-            return false
-        default:
-            return true
-        }
-    }
-
-    private static func hex(_ v: UInt32, width: Int) -> String {
-        let digits = String(v, radix: 16)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
+    /// Python's `repr(str)` (ECSModel's implementation).
+    static func repr(_ s: String) -> String { PythonRepr.repr(string: s) }
 
     /// Python's `repr()` of a value parsed by `json.loads`.
     static func repr(_ value: JSON) -> String {

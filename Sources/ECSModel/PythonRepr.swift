@@ -1,7 +1,7 @@
 import Foundation
 
 /// How Python (and so botocore's messages) prints a value parsed by `json.loads`.
-enum PythonRepr {
+public enum PythonRepr {
     /// `str(value)`: a string prints bare, containers print their items' `repr`.
     static func str(_ value: JSONValue) -> String {
         if case .string(let s) = value { return s }
@@ -37,7 +37,7 @@ enum PythonRepr {
     }
 
     /// Python's `repr(str)`: single quotes unless the text has a ' and no ".
-    static func repr(string s: String) -> String {
+    public static func repr(string s: String) -> String {
         let quote: Unicode.Scalar = (s.contains("'") && !s.contains("\"")) ? "\"" : "'"
         var out = String.UnicodeScalarView()
         out.append(quote)
@@ -83,7 +83,7 @@ enum PythonRepr {
 
     /// Python's `repr(float)`: the shortest round-tripping digits, in exponent form
     /// when the decimal point falls more than 16 places right or 4 or more places left.
-    static func repr(float d: Double) -> String {
+    public static func repr(float d: Double) -> String {
         if d.isNaN { return "nan" }
         if d.isInfinite { return d < 0 ? "-inf" : "inf" }
         // Swift's description is also the shortest round-tripping form; re-lay it out.
