@@ -175,7 +175,7 @@ struct ArgumentUnpacker {
         do {
             return try JSON.parse(text)
         } catch {
-            throw .cli(.paramError(cliName, "Invalid JSON: \(error.message)\nJSON received: \(text)"))
+            throw .cli(.paramError(cliName, "Invalid JSON: \(error)\nJSON received: \(text)"))
         }
     }
 }

@@ -108,11 +108,9 @@ public struct ECSCLIRunner {
     private func validate(_ operation: String, _ body: JSON) throws(ECSCLIError) {
         guard let input = ShapeTable.operations[operation]?.input else { return }
         do {
-            try StrictJSON.validate(Data(body.compactText.utf8), shape: input)
-        } catch let error as ParameterValidationError {
-            throw .parameterValidation(error.description)
+            try StrictJSON.validate(body, shape: input)
         } catch {
-            throw .general("\(error)")
+            throw .parameterValidation(error.description)
         }
     }
 

@@ -1,3 +1,4 @@
+import ECSModel
 import Foundation
 
 /// JMESPath (the `--query` language and the waiters' acceptor paths), following the
@@ -836,7 +837,7 @@ private enum Functions {
             }
         case "to_string":
             if case .string? = args[0] { return args[0] }
-            return .string(pythonCompactDumps(args[0] ?? .null))
+            return .string((args[0] ?? .null).pythonDumps(separators: (item: ",", key: ":")))
         case "type":
             return .string(typeName(args[0]))
         default:
@@ -864,20 +865,5 @@ private enum Functions {
     {
         let ordered = try sorted(items, name: name, key: key)
         return (wantMax ? ordered.last : ordered.first) ?? .null
-    }
-
-    /// Python's `json.dumps(value, separators=(',', ':'))` (ASCII-escaped).
-    static func pythonCompactDumps(_ value: JSON) -> String {
-        switch value {
-        case .object(let members):
-            return "{"
-                + members.map { m -> String in
-                    var key = ""
-                    JSON.writeString(m.key, ensureASCII: true, into: &key)
-                    return key + ":" + pythonCompactDumps(m.value)
-                }.joined(separator: ",") + "}"
-        case .array(let items): return "[" + items.map(pythonCompactDumps).joined(separator: ",") + "]"
-        default: return value.pythonDumps(ensureASCII: true)
-        }
     }
 }

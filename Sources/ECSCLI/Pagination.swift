@@ -197,13 +197,7 @@ struct PageIterator {
 
     /// botocore's `TokenEncoder`: base64 of `json.dumps(token)`.
     static func encode(_ token: [(String, JSON)]) -> String {
-        let json =
-            "{"
-            + token.map { key, value -> String in
-                var k = ""
-                JSON.writeString(key, ensureASCII: true, into: &k)
-                return k + ": " + pythonJSONDumps(value)
-            }.joined(separator: ", ") + "}"
+        let json = JSON.object(token.map { JSONMember($0.0, $0.1) }).pythonDumps()
         return Data(json.utf8).base64EncodedString()
     }
 
@@ -236,20 +230,5 @@ struct PageIterator {
         }
         let value: JSON = parts.first.map { $0 == "None" ? .null : .string($0) } ?? .null
         return ([(config.inputToken, value)], index)
-    }
-}
-
-/// Python's `json.dumps` of a scalar or container (default separators, ASCII).
-private func pythonJSONDumps(_ value: JSON) -> String {
-    switch value {
-    case .object(let members):
-        return "{"
-            + members.map { m -> String in
-                var k = ""
-                JSON.writeString(m.key, ensureASCII: true, into: &k)
-                return k + ": " + pythonJSONDumps(m.value)
-            }.joined(separator: ", ") + "}"
-    case .array(let items): return "[" + items.map(pythonJSONDumps).joined(separator: ", ") + "]"
-    default: return value.pythonDumps(ensureASCII: true)
     }
 }

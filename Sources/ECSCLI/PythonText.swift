@@ -14,38 +14,14 @@ enum PythonText {
     /// Python's `repr(str)` (ECSModel's implementation).
     static func repr(_ s: String) -> String { PythonRepr.repr(string: s) }
 
-    /// Python's `repr()` of a value parsed by `json.loads`.
-    static func repr(_ value: JSON) -> String {
-        switch value {
-        case .object(let members):
-            return "{" + members.map { repr($0.key) + ": " + repr($0.value) }.joined(separator: ", ") + "}"
-        case .array(let items): return "[" + items.map { repr($0) }.joined(separator: ", ") + "]"
-        case .string(let s): return repr(s)
-        case .integer(let text): return text
-        case .double(let d): return floatRepr(d)
-        case .bool(let b): return b ? "True" : "False"
-        case .null: return "None"
-        }
-    }
+    /// Python's `repr()` of a value parsed by `json.loads` (ECSModel's implementation).
+    static func repr(_ value: JSON) -> String { PythonRepr.repr(value) }
 
-    /// Python's `str()` of a value parsed by `json.loads`.
-    static func str(_ value: JSON) -> String {
-        if case .string(let s) = value { return s }
-        return repr(value)
-    }
+    /// Python's `str()` of a value parsed by `json.loads` (ECSModel's implementation).
+    static func str(_ value: JSON) -> String { PythonRepr.str(value) }
 
     /// Python's class name of a value (`list`, `dict`, `str`, …).
-    static func typeName(_ value: JSON) -> String {
-        switch value {
-        case .object: return "dict"
-        case .array: return "list"
-        case .string: return "str"
-        case .integer: return "int"
-        case .double: return "float"
-        case .bool: return "bool"
-        case .null: return "NoneType"
-        }
-    }
+    static func typeName(_ value: JSON) -> String { PythonRepr.className(value) }
 
     /// Python's `str.isspace()` for one character.
     static func isSpace(_ c: Unicode.Scalar) -> Bool {

@@ -1,3 +1,4 @@
+import ECSModel
 import Foundation
 
 #if canImport(Glibc)

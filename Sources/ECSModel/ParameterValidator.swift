@@ -21,14 +21,14 @@ struct ParameterValidator {
         return path.hasPrefix(".") ? String(path.dropFirst()) : path
     }
 
-    private mutating func invalidType(_ path: String, _ value: JSONValue, _ validTypes: [String]) {
+    private mutating func invalidType(_ path: String, _ value: JSON, _ validTypes: [String]) {
         problems.append(
             .invalidType(
                 path: display(path), value: PythonRepr.str(value), type: PythonRepr.typeName(value),
                 validTypes: validTypes))
     }
 
-    mutating func validate(_ value: JSONValue, shape shapeName: String, path: String) {
+    mutating func validate(_ value: JSON, shape shapeName: String, path: String) {
         guard let shape = table[shapeName] else {
             assertionFailure("shape \(shapeName) is not in ShapeTable")
             return
@@ -41,7 +41,7 @@ struct ParameterValidator {
             for name in required where !fields.contains(where: { $0.key == name }) {
                 problems.append(.missingRequired(path: display(path), member: name))
             }
-            var known: [(JSONField, String)] = []
+            var known: [(JSONMember, String)] = []
             for field in fields {
                 if let member = members.first(where: { $0.name == field.key }) {
                     known.append((field, member.shape))
@@ -93,7 +93,7 @@ struct ParameterValidator {
             let number: Double
             switch value {
             case .integer(let text): number = Double(text) ?? .nan
-            case .float(let d): number = d
+            case .double(let d): number = d
             default:
                 return invalidType(path, value, ["<class 'float'>", "<class 'decimal.Decimal'>", "<class 'int'>"])
             }
@@ -106,7 +106,7 @@ struct ParameterValidator {
 
         case .timestamp:
             switch value {
-            case .integer, .float: return
+            case .integer, .double: return
             case .string(let s) where Timestamp.parse(s) != nil: return
             default: invalidType(path, value, ["<class 'datetime.datetime'>", "timestamp-string"])
             }
@@ -119,7 +119,7 @@ struct ParameterValidator {
     }
 
     private mutating func validateInteger(
-        _ value: JSONValue, min: Int?, bounds: (lower: Int64, upper: Int64), path: String
+        _ value: JSON, min: Int?, bounds: (lower: Int64, upper: Int64), path: String
     ) {
         guard case .integer(let text) = value else {
             return invalidType(path, value, ["<class 'int'>"])

@@ -3,38 +3,41 @@ import Foundation
 /// How Python (and so botocore's messages) prints a value parsed by `json.loads`.
 public enum PythonRepr {
     /// `str(value)`: a string prints bare, containers print their items' `repr`.
-    static func str(_ value: JSONValue) -> String {
+    public static func str(_ value: JSON) -> String {
         if case .string(let s) = value { return s }
         return repr(value)
     }
 
     /// `repr(value)`.
-    static func repr(_ value: JSONValue) -> String {
+    public static func repr(_ value: JSON) -> String {
         switch value {
-        case .object(let fields):
-            return "{" + fields.map { repr(string: $0.key) + ": " + repr($0.value) }.joined(separator: ", ") + "}"
+        case .object(let members):
+            return "{" + members.map { repr(string: $0.key) + ": " + repr($0.value) }.joined(separator: ", ") + "}"
         case .array(let items):
-            return "[" + items.map(repr).joined(separator: ", ") + "]"
+            return "[" + items.map { repr($0) }.joined(separator: ", ") + "]"
         case .string(let s): return repr(string: s)
         case .integer(let text): return text
-        case .float(let d): return repr(float: d)
+        case .double(let d): return repr(float: d)
         case .bool(let b): return b ? "True" : "False"
         case .null: return "None"
         }
     }
 
-    /// `str(type(value))`.
-    static func typeName(_ value: JSONValue) -> String {
+    /// `type(value).__name__`: `dict`, `list`, `str`, ….
+    public static func className(_ value: JSON) -> String {
         switch value {
-        case .object: return "<class 'dict'>"
-        case .array: return "<class 'list'>"
-        case .string: return "<class 'str'>"
-        case .integer: return "<class 'int'>"
-        case .float: return "<class 'float'>"
-        case .bool: return "<class 'bool'>"
-        case .null: return "<class 'NoneType'>"
+        case .object: return "dict"
+        case .array: return "list"
+        case .string: return "str"
+        case .integer: return "int"
+        case .double: return "float"
+        case .bool: return "bool"
+        case .null: return "NoneType"
         }
     }
+
+    /// `str(type(value))`: `<class 'dict'>`.
+    public static func typeName(_ value: JSON) -> String { "<class '\(className(value))'>" }
 
     /// Python's `repr(str)`: single quotes unless the text has a ' and no ".
     public static func repr(string s: String) -> String {
@@ -76,7 +79,8 @@ public enum PythonRepr {
         }
     }
 
-    private static func hex(_ v: UInt32, width: Int) -> String {
+    /// `v` in lower-case hex, zero-padded to `width` digits.
+    static func hex(_ v: UInt32, width: Int) -> String {
         let digits = String(v, radix: 16)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }

@@ -8,41 +8,54 @@ public enum StrictJSON {
     /// wrong types and missing required members are all collected and thrown together as a
     /// `ParameterValidationError`. Malformed JSON throws `JSONSyntaxError`.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        let value = try OrderedJSONParser.parse(data)
+        let value = try parse(data)
         if let shaped = T.self as? any ECSShape.Type {
-            try check(value, shape: shaped.shapeName)
+            try validate(value, shape: shaped.shapeName)
         }
-        return try JSONDecoder().decode(T.self, from: value.jsonData)
+        return try decode(T.self, from: value)
     }
 
     /// Decodes `type` from `data` after validating it against the model shape `shape`.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, shape: String) throws -> T {
-        let value = try OrderedJSONParser.parse(data)
-        try check(value, shape: shape)
-        return try JSONDecoder().decode(T.self, from: value.jsonData)
+        let value = try parse(data)
+        try validate(value, shape: shape)
+        return try decode(T.self, from: value)
     }
 
     /// Validates `data` against the model shape `shape` (a name in `ShapeTable.shapes`,
     /// e.g. "RunTaskRequest"), throwing `ParameterValidationError` or `JSONSyntaxError`.
     public static func validate(_ data: Data, shape: String) throws {
-        try check(try OrderedJSONParser.parse(data), shape: shape)
+        try validate(try parse(data), shape: shape)
+    }
+
+    /// Validates a parsed value against the model shape `shape`.
+    public static func validate(_ value: JSON, shape: String) throws(ParameterValidationError) {
+        let problems = problems(in: value, shape: shape)
+        if !problems.isEmpty { throw ParameterValidationError(problems: problems) }
     }
 
     /// Every validation problem of `data` against `shape`, in botocore's order.
     /// Throws only `JSONSyntaxError`.
     public static func problems(in data: Data, shape: String) throws -> [ParameterValidationError.Problem] {
-        problems(in: try OrderedJSONParser.parse(data), shape: shape)
+        problems(in: try parse(data), shape: shape)
     }
 
-    private static func problems(in value: JSONValue, shape: String) -> [ParameterValidationError.Problem] {
+    /// Every validation problem of a parsed value against `shape`, in botocore's order.
+    public static func problems(in value: JSON, shape: String) -> [ParameterValidationError.Problem] {
         var validator = ParameterValidator()
         validator.validate(value, shape: shape, path: "")
         return validator.problems
     }
 
-    private static func check(_ value: JSONValue, shape: String) throws {
-        let problems = problems(in: value, shape: shape)
-        if !problems.isEmpty { throw ParameterValidationError(problems: problems) }
+    /// An API's request body is RFC 8259 JSON: no NaN or Infinity.
+    private static func parse(_ data: Data) throws(JSONSyntaxError) -> JSON {
+        try JSON.parse(data, allowingNaN: false)
+    }
+
+    /// Decoding the validated value rather than the original bytes makes `JSONDecoder`
+    /// see exactly what was validated (e.g. the last of repeated keys).
+    private static func decode<T: Decodable>(_ type: T.Type, from value: JSON) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(value.compactText.utf8))
     }
 
     /// The encoder for ECS JSON: nil members are left out, timestamps are epoch seconds

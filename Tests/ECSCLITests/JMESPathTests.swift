@@ -1,3 +1,4 @@
+import ECSModel
 import Testing
 
 @testable import ECSCLI

@@ -1,3 +1,4 @@
+import ECSModel
 import Foundation
 import Testing
 
@@ -157,7 +158,7 @@ struct OutputTests {
             JSONMember("whole", .double(2)), JSONMember("s", .string("tab\t\"q\"\u{1}é😀")),
         ])
         #expect(
-            value.pythonDumps(ensureASCII: false)
+            value.pythonDumps(indent: 4, ensureASCII: false)
                 == "{\n    \"f\": 0.1,\n    \"big\": 1e+16,\n    \"small\": 1e-05,\n    \"whole\": 2.0,\n    \"s\": \"tab\\t\\\"q\\\"\\u0001é😀\"\n}"
         )
         #expect(JSON.string("é😀").pythonDumps(ensureASCII: true) == "\"\\u00e9\\ud83d\\ude00\"")

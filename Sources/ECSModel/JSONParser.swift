@@ -1,22 +1,24 @@
 import Foundation
 
-/// A parsed JSON value that keeps object members in document order, the way
-/// Python's `json.loads` does; validation reports problems in that order.
-indirect enum JSONValue: Sendable, Equatable {
-    case object([JSONField])
-    case array([JSONValue])
-    case string(String)
-    /// An integer literal (no fraction or exponent), kept as text: Python ints are unbounded.
-    case integer(String)
-    /// A number with a fraction or exponent: a Python float.
-    case float(Double)
-    case bool(Bool)
-    case null
-}
+extension JSON {
+    /// Parses JSON text as Python's `json.loads` does, so a repeated key keeps its first
+    /// position with its last value, and malformed text throws Python's message and position.
+    ///
+    /// `allowingNaN`: Python also reads the literals `NaN`, `Infinity` and `-Infinity`
+    /// (the aws CLI's input does); RFC 8259, and so an API's request body, does not: without
+    /// them they are `Expecting value`.
+    public static func parse(_ text: String, allowingNaN: Bool = true) throws(JSONSyntaxError) -> JSON {
+        var parser = JSONParser(Array(text.unicodeScalars), allowingNaN: allowingNaN)
+        return try parser.parseDocument()
+    }
 
-struct JSONField: Sendable, Equatable {
-    var key: String
-    var value: JSONValue
+    /// Parses UTF-8 JSON data (see `parse(_:allowingNaN:)`).
+    public static func parse(_ data: Data, allowingNaN: Bool = true) throws(JSONSyntaxError) -> JSON {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw JSONSyntaxError(message: "Input is not valid UTF-8", line: 1, column: 1, offset: 0)
+        }
+        return try parse(text, allowingNaN: allowingNaN)
+    }
 }
 
 /// Malformed JSON, described the way Python's json module does:
@@ -31,22 +33,19 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
     public var description: String { "\(message): line \(line) column \(column) (char \(offset))" }
 }
 
-/// A strict JSON parser (RFC 8259, as Python's `json.loads` reads it, minus NaN/Infinity).
-struct OrderedJSONParser {
+/// Python's `json` scanner (`json/decoder.py`, `json/scanner.py`) over Unicode scalars,
+/// which is how Python counts the positions in its messages.
+private struct JSONParser {
     private let s: [Unicode.Scalar]
+    private let allowingNaN: Bool
     private var i = 0
 
-    static func parse(_ data: Data) throws -> JSONValue {
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw JSONSyntaxError(message: "Input is not valid UTF-8", line: 1, column: 1, offset: 0)
-        }
-        var parser = OrderedJSONParser(Array(text.unicodeScalars))
-        return try parser.parseDocument()
+    init(_ scalars: [Unicode.Scalar], allowingNaN: Bool) {
+        s = scalars
+        self.allowingNaN = allowingNaN
     }
 
-    private init(_ scalars: [Unicode.Scalar]) { s = scalars }
-
-    private mutating func parseDocument() throws -> JSONValue {
+    mutating func parseDocument() throws(JSONSyntaxError) -> JSON {
         skipWhitespace()
         let value = try parseValue()
         skipWhitespace()
@@ -70,39 +69,45 @@ struct OrderedJSONParser {
         while let c = peek, c == " " || c == "\t" || c == "\n" || c == "\r" { i += 1 }
     }
 
-    private mutating func parseValue() throws -> JSONValue {
-        guard let c = peek else { throw error("Expecting value", at: i) }
-        switch c {
-        case "{": return try parseObject()
-        case "[": return try parseArray()
-        case "\"": return .string(try parseString())
-        case "t" where matches("true"): i += 4; return .bool(true)
-        case "f" where matches("false"): i += 5; return .bool(false)
-        case "n" where matches("null"): i += 4; return .null
-        case "-", "0"..."9":
-            if let number = parseNumber() { return number }
-            throw error("Expecting value", at: i)
-        default: throw error("Expecting value", at: i)
-        }
-    }
-
-    private func matches(_ word: String) -> Bool {
+    /// Consumes `word` if the text continues with it.
+    private mutating func literal(_ word: String) -> Bool {
         var k = i
         for w in word.unicodeScalars {
             guard k < s.count, s[k] == w else { return false }
             k += 1
         }
+        i = k
         return true
     }
 
-    private mutating func parseObject() throws -> JSONValue {
+    private mutating func parseValue() throws(JSONSyntaxError) -> JSON {
+        guard let c = peek else { throw error("Expecting value", at: i) }
+        switch c {
+        case "{": return try parseObject()
+        case "[": return try parseArray()
+        case "\"": return .string(try parseString())
+        case "t" where literal("true"): return .bool(true)
+        case "f" where literal("false"): return .bool(false)
+        case "n" where literal("null"): return .null
+        case "-", "0"..."9":
+            if let number = parseNumber() { return number }
+            // As Python's scanner: a number first, then the constants.
+            if allowingNaN && literal("-Infinity") { return .double(-.infinity) }
+            throw error("Expecting value", at: i)
+        case "N" where allowingNaN && literal("NaN"): return .double(.nan)
+        case "I" where allowingNaN && literal("Infinity"): return .double(.infinity)
+        default: throw error("Expecting value", at: i)
+        }
+    }
+
+    private mutating func parseObject() throws(JSONSyntaxError) -> JSON {
         i += 1  // {
-        var fields: [JSONField] = []
+        var members: [JSONMember] = []
         var index: [String: Int] = [:]
         skipWhitespace()
         if peek == "}" {
             i += 1
-            return .object(fields)
+            return .object(members)
         }
         while true {
             guard peek == "\"" else {
@@ -114,17 +119,17 @@ struct OrderedJSONParser {
             i += 1
             skipWhitespace()
             let value = try parseValue()
-            // Python keeps a repeated key at its first position with the last value.
+            // Python's dict keeps a repeated key at its first position with the last value.
             if let k = index[key] {
-                fields[k].value = value
+                members[k].value = value
             } else {
-                index[key] = fields.count
-                fields.append(JSONField(key: key, value: value))
+                index[key] = members.count
+                members.append(JSONMember(key, value))
             }
             skipWhitespace()
             if peek == "}" {
                 i += 1
-                return .object(fields)
+                return .object(members)
             }
             guard peek == "," else { throw error("Expecting ',' delimiter", at: i) }
             i += 1
@@ -132,9 +137,9 @@ struct OrderedJSONParser {
         }
     }
 
-    private mutating func parseArray() throws -> JSONValue {
+    private mutating func parseArray() throws(JSONSyntaxError) -> JSON {
         i += 1  // [
-        var items: [JSONValue] = []
+        var items: [JSON] = []
         skipWhitespace()
         if peek == "]" {
             i += 1
@@ -153,7 +158,7 @@ struct OrderedJSONParser {
         }
     }
 
-    private mutating func parseString() throws -> String {
+    private mutating func parseString() throws(JSONSyntaxError) -> String {
         let start = i
         i += 1  // "
         var out = String.UnicodeScalarView()
@@ -223,7 +228,7 @@ struct OrderedJSONParser {
     }
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?`, as Python's scanner matches it.
-    private mutating func parseNumber() -> JSONValue? {
+    private mutating func parseNumber() -> JSON? {
         let start = i
         var k = i
         func digits(_ k: inout Int) -> Int {
@@ -254,62 +259,9 @@ struct OrderedJSONParser {
         }
         i = k
         let text = String(String.UnicodeScalarView(s[start..<k]))
-        if isFloat { return .float(Double(text) ?? .nan) }
-        // Python's int() drops the sign of zero.
+        // Out of range (`1e999`) is infinite, as Python's float().
+        if isFloat { return .double(Double(text) ?? .nan) }
+        // Python's int() drops the sign of zero; the grammar allows no other leading zeros.
         return .integer(text == "-0" ? "0" : text)
-    }
-}
-
-extension JSONValue {
-    /// The value as compact JSON text. Decoding this rather than the original bytes makes
-    /// `JSONDecoder` see exactly what was validated (e.g. the last of repeated keys).
-    var jsonData: Data {
-        var out = ""
-        write(into: &out)
-        return Data(out.utf8)
-    }
-
-    private func write(into out: inout String) {
-        switch self {
-        case .object(let fields):
-            out += "{"
-            for (n, field) in fields.enumerated() {
-                if n > 0 { out += "," }
-                JSONValue.string(field.key).write(into: &out)
-                out += ":"
-                field.value.write(into: &out)
-            }
-            out += "}"
-        case .array(let items):
-            out += "["
-            for (n, item) in items.enumerated() {
-                if n > 0 { out += "," }
-                item.write(into: &out)
-            }
-            out += "]"
-        case .string(let s):
-            out += "\""
-            for c in s.unicodeScalars {
-                switch c {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if c.value < 0x20 {
-                        let hex = String(c.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(c)
-                    }
-                }
-            }
-            out += "\""
-        case .integer(let text): out += text
-        case .float(let d): out += d.isFinite ? "\(d)" : (d < 0 ? "-1e999" : "1e999")
-        case .bool(let b): out += b ? "true" : "false"
-        case .null: out += "null"
-        }
     }
 }
