@@ -280,6 +280,12 @@ spawn ocibuild image "$OUT/busybox" --arch "$ARCH" \
     --config "$(printf '{"Env":["%s"],"Cmd":["sh"]}' "$PATH_ENV")" \
     --docker-archive "$OUT/busybox.tar" --tag busybox:latest
 
+# The same content with STOPSIGNAL SIGQUIT: a task stopping it must send SIGQUIT, not SIGTERM.
+spawn ocibuild image "$OUT/busybox-sigquit" --arch "$ARCH" \
+    --layer "$WORK/busybox.tar.gz" \
+    --history "$BUSYBOX_HISTORY" \
+    --config "$(printf '{"Env":["%s"],"Cmd":["sh"],"StopSignal":"SIGQUIT"}' "$PATH_ENV")"
+
 spawn ocibuild image "$OUT/probe" --arch "$ARCH" \
     --layer "$WORK/busybox.tar.gz" \
     --history "$BUSYBOX_HISTORY" \
@@ -297,5 +303,5 @@ spawn ocibuild image "$OUT/nginx" --arch "$ARCH" \
 wait_all
 
 end_ns=$(date +%s%N)
-printf 'build.sh: wrote %s/{busybox,busybox.tar,probe,nginx} in %d ms\n' \
+printf 'build.sh: wrote %s/{busybox,busybox-sigquit,busybox.tar,probe,nginx} in %d ms\n' \
     "$OUT" $(((end_ns - start_ns) / 1000000))

@@ -21,6 +21,9 @@
 #include <linux/seccomp.h>
 #include <sys/mman.h>
 #include <sys/vfs.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <stdio.h>
 #include <spawn.h>
 #include <unistd.h>
 
@@ -114,6 +117,34 @@ int bk_pidfd_open(pid_t pid, unsigned int flags) { return (int)syscall(SYS_pidfd
 
 int bk_pidfd_send_signal(int pidfd, int sig) {
     return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+int bk_signalfd_all(void) {
+    sigset_t all;
+    sigfillset(&all);
+    return signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+int bk_signalfd_read(int fd, int32_t *pid, int32_t *status) {
+    struct signalfd_siginfo info;
+    ssize_t n;
+    do {
+        n = read(fd, &info, sizeof info);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) return errno == EAGAIN ? 0 : -1;
+    if (n != sizeof info) return -1;
+    if (pid) *pid = (int32_t)info.ssi_pid;
+    if (status) *status = info.ssi_status;
+    return (int)info.ssi_signo;
+}
+
+void bk_rfc3339_now(char out[32]) {
+    struct timespec now;
+    struct tm utc;
+    clock_gettime(CLOCK_REALTIME, &now);
+    gmtime_r(&now.tv_sec, &utc);
+    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
+             utc.tm_hour, utc.tm_min, utc.tm_sec, now.tv_nsec);
 }
 
 int bk_setgroups(size_t size, const gid_t *list) { return setgroups(size, list); }

@@ -11,6 +11,9 @@ public final class ChildReaper: @unchecked Sendable {
 
     private let lock = NSLock()
     private var watched: [pid_t: Int32] = [:]  // pid -> pidfd
+    /// Processes berthd watches but cannot wait for: shims of tasks re-adopted after a restart, whose
+    /// parent is now init. Their end is seen on the pidfd; the exit code comes from the shim's file.
+    private var adopted: Set<pid_t> = []
     private var waiting: [pid_t: CheckedContinuation<ExitStatus, Never>] = [:]
     private var finished: [pid_t: ExitStatus] = [:]
     private var wakeRead: Int32 = -1
@@ -21,15 +24,7 @@ public final class ChildReaper: @unchecked Sendable {
     public func expect(_ pid: pid_t) {
         let pidfd = bk_pidfd_open(pid, 0)
         lock.lock()
-        if !started {
-            started = true
-            var fds: [Int32] = [0, 0]
-            _ = bk_pipe2(&fds, O_CLOEXEC | O_NONBLOCK)
-            (wakeRead, wakeWrite) = (fds[0], fds[1])
-            let thread = Thread { [unowned self] in self.pollForever() }
-            thread.name = "berth.reaper"
-            thread.start()
-        }
+        startIfNeeded()
         if pidfd >= 0 {
             watched[pid] = pidfd
         } else {
@@ -40,6 +35,20 @@ public final class ChildReaper: @unchecked Sendable {
         lock.unlock()
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
+    }
+
+    /// Watches a process that is not berthd's child. Returns false if it is already gone.
+    public func adopt(_ pid: pid_t) -> Bool {
+        let pidfd = bk_pidfd_open(pid, 0)
+        guard pidfd >= 0 else { return false }
+        lock.lock()
+        startIfNeeded()
+        watched[pid] = pidfd
+        adopted.insert(pid)
+        lock.unlock()
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+        return true
     }
 
     public func exitStatus(of pid: pid_t) async -> ExitStatus {
@@ -53,6 +62,18 @@ public final class ChildReaper: @unchecked Sendable {
                 lock.unlock()
             }
         }
+    }
+
+    /// Called with the lock held.
+    private func startIfNeeded() {
+        guard !started else { return }
+        started = true
+        var fds: [Int32] = [0, 0]
+        _ = bk_pipe2(&fds, O_CLOEXEC | O_NONBLOCK)
+        (wakeRead, wakeWrite) = (fds[0], fds[1])
+        let thread = Thread { [unowned self] in self.pollForever() }
+        thread.name = "berth.reaper"
+        thread.start()
     }
 
     private func pollForever() {
@@ -73,8 +94,12 @@ public final class ChildReaper: @unchecked Sendable {
             }
             for (index, pid) in pids.enumerated() where fds[index + 1].revents != 0 {
                 var status: Int32 = 0
-                guard waitpid(pid, &status, WNOHANG) == pid else { continue }
-                let exit = ExitStatus(waitStatus: status)
+                lock.lock()
+                let isAdopted = adopted.remove(pid) != nil
+                lock.unlock()
+                // An adopted process is not ours to wait for: its pidfd being readable means it ended.
+                guard isAdopted || waitpid(pid, &status, WNOHANG) == pid else { continue }
+                let exit = isAdopted ? ExitStatus.exited(255) : ExitStatus(waitStatus: status)
                 lock.lock()
                 if let pidfd = watched.removeValue(forKey: pid) { close(pidfd) }
                 let continuation = waiting.removeValue(forKey: pid)

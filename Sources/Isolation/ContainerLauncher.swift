@@ -19,6 +19,14 @@ public enum ContainerLauncher {
     /// so the engine reports RUNNING only for containers that really run.
     public static func run(_ spec: LaunchSpec, parent: pid_t, readyFD: Int32? = nil, report: (String) -> Void) -> Int32
     {
+        let code = launchAndSupervise(spec, parent: parent, readyFD: readyFD, report: report)
+        if let path = spec.exitCodePath { ExitCodeFile.write(code, to: path) }
+        return code
+    }
+
+    private static func launchAndSupervise(
+        _ spec: LaunchSpec, parent: pid_t, readyFD: Int32?, report: (String) -> Void
+    ) -> Int32 {
         SignalMask.blockAll()
         if spec.dieWithParent {
             _ = bk_prctl(PR_SET_PDEATHSIG, UInt(SIGKILL), 0, 0, 0)
@@ -28,14 +36,25 @@ public enum ContainerLauncher {
                 return 125
             }
         }
+        var output: ContainerOutput? = nil
+        if let logPath = spec.logPath {
+            do {
+                output = try ContainerOutput(logPath: logPath)
+            } catch {
+                report(error.description)
+                return 125
+            }
+        }
         var pipeFDs: [Int32] = [0, 0]
         guard bk_pipe2(&pipeFDs, O_CLOEXEC) == 0 else {
             report(SyscallError("pipe2").description)
             return 125
         }
         let (errorRead, errorWrite) = (pipeFDs[0], pipeFDs[1])
-        guard bk_unshare(CLONE_NEWPID) == 0 else {
-            report(SyscallError("unshare(CLONE_NEWPID)").description)
+        do {
+            try enterPIDNamespace(spec.pidNamespacePath)
+        } catch {
+            report(error.description)
             return 125
         }
         let child = bk_fork()
@@ -46,9 +65,11 @@ public enum ContainerLauncher {
         if child == 0 {
             if let readyFD { close(readyFD) }
             close(errorRead)
+            output?.becomeChildStdio()
             runContainerInit(spec, errorFD: errorWrite)
         }
         close(errorWrite)
+        output?.closeChildEnds()
         let failure = readAll(errorRead)
         close(errorRead)
         if !failure.isEmpty {
@@ -56,12 +77,28 @@ public enum ContainerLauncher {
         }
         if let readyFD {
             if failure.isEmpty {
-                let word = Array("started\n".utf8)
+                // The host pid of the container's first process: berthd joins its namespaces for health
+                // checks and finds it again after a restart.
+                let word = Array("started \(child)\n".utf8)
                 _ = word.withUnsafeBytes { write(readyFD, $0.baseAddress, $0.count) }
             }
             close(readyFD)
         }
+        if var output { return supervise(child, output: &output) }
         return supervise(child)
+    }
+
+    /// A PID namespace of the container's own (the shim's next child is its PID 1), or the task's
+    /// shared one under `pidMode: task`. Either way only children are affected: the shim stays outside.
+    private static func enterPIDNamespace(_ path: String?) throws(LaunchError) {
+        guard let path else {
+            try syscallOrThrow("unshare(CLONE_NEWPID)") { bk_unshare(CLONE_NEWPID) }
+            return
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .syscall(SyscallError("open the task's PID namespace \(path)")) }
+        defer { close(fd) }
+        try syscallOrThrow("setns(\(path))") { bk_setns(fd, CLONE_NEWPID) }
     }
 
     /// In the new PID namespace: isolate, then exec (or become init). Never returns.
@@ -120,7 +157,36 @@ public enum ContainerLauncher {
         }
     }
 
-    private static func readAll(_ fd: Int32) -> [UInt8] {
+    /// The same, while copying the container's output into its log: one poll over a signalfd and the
+    /// two pipes, so the single-threaded shim never blocks on either.
+    private static func supervise(_ child: pid_t, output: inout ContainerOutput) -> Int32 {
+        let signals = bk_signalfd_all()
+        if signals < 0 { return supervise(child) }
+        defer { close(signals) }
+        while true {
+            var fds = [pollfd(fd: signals, events: Int16(POLLIN), revents: 0)] + output.pollFDs()
+            if poll(&fds, nfds_t(fds.count), -1) < 0 { continue }
+            if fds.dropFirst().contains(where: { $0.revents != 0 }) { output.drain(fds.dropFirst().map(\.fd)) }
+            guard fds[0].revents != 0 else { continue }
+            while true {
+                let signal = bk_signalfd_read(signals, nil, nil)
+                if signal <= 0 { break }
+                if signal != SIGCHLD {
+                    _ = kill(child, signal)
+                    continue
+                }
+                var status: Int32 = 0
+                if waitpid(child, &status, WNOHANG) == child {
+                    // What the container wrote just before it ended is in the pipes still.
+                    output.drainUntilQuiet()
+                    output.finish()
+                    return ExitStatus(waitStatus: status).code
+                }
+            }
+        }
+    }
+
+    static func readAll(_ fd: Int32) -> [UInt8] {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {

@@ -24,10 +24,19 @@ struct ContainerSetup {
             }
             seccompProgram = bytes
         }
+        // Into the container's cgroups first: before its cgroup namespace exists (so the namespace's root
+        // is the container's own group) and before any of its code runs.
+        try joinCgroups()
         try enterNamespaces()
         try buildRootfs()
         try setHostname()
+        return try prepareProcess(seccompProgram: seccompProgram)
+    }
 
+    /// The process half of the sequence, inside an already isolated root: user, environment defaults,
+    /// rlimits, no_new_privs, the executable, capabilities, fds, seccomp. Also what a health check
+    /// (`berth-shim --exec`) runs after joining a running container's namespaces.
+    func prepareProcess(seccompProgram: [UInt8]?) throws(LaunchError) -> (path: String, env: [String]) {
         // Resolve the user inside the container, after pivot_root: /etc/passwd is the image's.
         let user = try resolveUser()
         var env = spec.env
@@ -54,6 +63,16 @@ struct ContainerSetup {
             try SeccompFilter.load(capabilities: spec.capabilities)
         }
         return (executable, env)
+    }
+
+    /// Writes "0" (this process) into each of the container's cgroup.procs files.
+    func joinCgroups() throws(LaunchError) {
+        for path in spec.cgroupProcsFiles {
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw .syscall(SyscallError("open \(path)")) }
+            defer { close(fd) }
+            try syscallOrThrow("join cgroup \(path)") { Int32(truncatingIfNeeded: write(fd, "0", 1)) }
+        }
     }
 
     static let defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

@@ -32,6 +32,18 @@ public struct LaunchSpec: Sendable, Equatable {
     public var initProcess: Bool = false
     /// An existing network namespace to join (the task's); nil creates a new one with only loopback.
     public var networkNamespacePath: String? = nil
+    /// `pidMode: task`: the task's PID namespace to join (a `pid_for_children` link of the task's
+    /// namespace holder); nil gives the container a PID namespace of its own, where it is PID 1.
+    public var pidNamespacePath: String? = nil
+    /// The container's `cgroup.procs` files (one per v1 hierarchy, one on v2). PID 1 writes "0" into
+    /// each before it unshares its cgroup namespace, so nothing of the container ever runs outside them.
+    public var cgroupProcsFiles: [String] = []
+    /// Where the shim writes the container's stdout and stderr as timestamped lines (the CRI log format:
+    /// `<RFC 3339 time> <stdout|stderr> <F|P> <text>`); nil leaves the container on the shim's own stdio.
+    public var logPath: String? = nil
+    /// Where the shim records the container's exit code before it exits ("<code>\n"), so an exit that
+    /// happens while berthd is down is not lost.
+    public var exitCodePath: String? = nil
     /// `berth run`: the shim (and with it the container) dies with the berth process that started it.
     /// The daemon's tasks leave this off: they must outlive berthd.
     public var dieWithParent: Bool = false

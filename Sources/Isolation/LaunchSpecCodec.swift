@@ -8,7 +8,7 @@
 /// does an image config) would smuggle in records of its own, e.g. a second `rootfs.source`. So the
 /// encoder refuses such values outright, and the decoder refuses a repeated single-valued key.
 public enum LaunchSpecCodec {
-    static let listKeys: Set<String> = ["arg", "env", "cap", "rlimit", "masked", "readonly"]
+    static let listKeys: Set<String> = ["arg", "env", "cap", "rlimit", "masked", "readonly", "cgroupProcs"]
 
     public static func encode(_ spec: LaunchSpec) throws(LaunchError) -> [UInt8] {
         var out: [UInt8] = []
@@ -38,6 +38,10 @@ public enum LaunchSpecCodec {
         if let path = spec.seccompProgramPath { put("seccompProgram", path) }
         put("initProcess", spec.initProcess ? "1" : "0")
         if let path = spec.networkNamespacePath { put("netns", path) }
+        if let path = spec.pidNamespacePath { put("pidns", path) }
+        for path in spec.cgroupProcsFiles { put("cgroupProcs", path) }
+        if let path = spec.logPath { put("log", path) }
+        if let path = spec.exitCodePath { put("exitCode", path) }
         put("dieWithParent", spec.dieWithParent ? "1" : "0")
         for path in spec.maskedPaths { put("masked", path) }
         for path in spec.readonlyPaths { put("readonly", path) }
@@ -94,6 +98,10 @@ public enum LaunchSpecCodec {
             case "seccompProgram": spec.seccompProgramPath = value
             case "initProcess": spec.initProcess = value == "1"
             case "netns": spec.networkNamespacePath = value
+            case "pidns": spec.pidNamespacePath = value
+            case "cgroupProcs": spec.cgroupProcsFiles.append(value)
+            case "log": spec.logPath = value
+            case "exitCode": spec.exitCodePath = value
             case "dieWithParent": spec.dieWithParent = value == "1"
             case "masked": spec.maskedPaths.append(value)
             case "readonly": spec.readonlyPaths.append(value)

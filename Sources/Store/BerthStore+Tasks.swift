@@ -60,6 +60,13 @@ extension BerthStore {
         }
     }
 
+    /// Whether a task with this id is stored (in any cluster).
+    public func taskExists(id: String) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM task WHERE id = ?)", arguments: [id]) ?? false
+        }
+    }
+
     /// The stored tasks among `arns`, in the order of `arns` (first occurrence); unknown ARNs are skipped,
     /// so DescribeTasks can report them as failures.
     public func tasks(arns: [String]) throws -> [StoredTask] {

@@ -35,6 +35,8 @@ struct DaemonCommand: ParsableCommand {
         @OptionGroup var locations: Locations
         @Option(help: "Also serve loopback TCP at 127.0.0.1:PORT (SigV4-signed requests).")
         var listen: String?
+        @Flag(help: "Tasks keep running when `berth daemon stop` stops berthd; the next berthd adopts them.")
+        var keepTasks = false
 
         func run() throws {
             if let pid = locations.runningPID() {
@@ -45,6 +47,7 @@ struct DaemonCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: locations.root, withIntermediateDirectories: true)
             var arguments = ["--root", locations.root, "--run-directory", locations.runDirectory]
             if let listen { arguments += ["--listen", listen] }
+            if !keepTasks { arguments.append("--stop-tasks-on-exit") }
             let log = "\(locations.root)/berthd.log"
             let pid = try ProcessSpawner.spawn(
                 try HelperBinaries.path(of: "berthd"), arguments: arguments,
@@ -68,7 +71,8 @@ struct DaemonCommand: ParsableCommand {
     }
 
     struct Stop: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop the background berthd (its tasks stop too).")
+        static let configuration = CommandConfiguration(
+            abstract: "Stop the background berthd (its tasks stop too, unless it was started with --keep-tasks).")
         @OptionGroup var locations: Locations
 
         func run() throws {

@@ -32,6 +32,13 @@ struct Berthd: AsyncParsableCommand {
     @Option(help: "The account id in ARNs.")
     var accountId: String = "000000000000"
 
+    @Flag(
+        help: """
+            Stop every task when berthd exits on SIGTERM/SIGINT. By default tasks keep running, as they do \
+            when the ECS agent restarts, and the next berthd adopts them.
+            """)
+    var stopTasksOnExit = false
+
     func run() async throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -50,7 +57,7 @@ struct Berthd: AsyncParsableCommand {
             logger: logger)
         let service = ECSService(
             configuration: ServiceConfiguration(region: region, accountID: accountId), store: store, engine: engine)
-        try service.reconcileAfterRestart()
+        try await service.reconcileAfterRestart()
 
         var tcp: ECSServerConfiguration.TCPListener? = nil
         if let listen {
@@ -75,14 +82,18 @@ struct Berthd: AsyncParsableCommand {
         let purger = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: 600 * 1_000_000_000)
-                _ = try? store.purgeStoppedTasks(olderThan: Date().addingTimeInterval(-3600))
+                try? service.purgeStoppedTasks(olderThan: Date().addingTimeInterval(-3600))
             }
         }
         await Self.waitForTermination()
         purger.cancel()
         logger.info("berthd stopping")
         try await server.stop()
-        await service.stopAllTasks(reason: "berthd stopped")
+        if stopTasksOnExit {
+            await service.stopAllTasks(reason: "berthd stopped")
+        } else {
+            logger.info("tasks keep running; the next berthd adopts them")
+        }
     }
 
     /// Until SIGTERM or SIGINT.

@@ -20,6 +20,9 @@ final class DaemonEndToEndTests {
         #expect(
             harness.berth(["images", "import", "\(harness.fixtures)/nginx", "--name", "nginx:latest"], root: root)
                 .status == 0)
+        #expect(
+            harness.berth(["images", "import", "\(harness.fixtures)/busybox", "--name", "busybox:latest"], root: root)
+                .status == 0)
         try startDaemon()
     }
 
@@ -34,7 +37,9 @@ final class DaemonEndToEndTests {
     func startDaemon() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berthd")
-        process.arguments = ["--root", root, "--run-directory", runDirectory, "--listen", "127.0.0.1:\(port)"]
+        process.arguments = [
+            "--root", root, "--run-directory", runDirectory, "--listen", "127.0.0.1:\(port)", "--stop-tasks-on-exit",
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
@@ -263,17 +268,18 @@ final class DaemonEndToEndTests {
             boto.output.trimmingCharacters(in: .whitespacesAndNewlines) == "STOPPED UserInitiated boto3 says stop",
             "\(boto.error)")
 
-        // SIGKILL berthd: nothing acknowledged is lost; the task it ran is reported STOPPED, not RUNNING.
+        // SIGKILL berthd: nothing acknowledged is lost; the task it ran keeps running and is adopted.
         stopDaemon(signal: SIGKILL)
         try startDaemon()
         let definitionAfter = ecs(["describe-task-definition", "--task-definition", "fargate-task:1"])
         #expect((definitionAfter.json["taskDefinition"] as? [String: Any])?["revision"] as? Int == 1)
-        let orphan = try #require(
+        let adopted = try #require(
             (ecs(["describe-tasks", "--cluster", "fargate-cluster", "--tasks", awsArn]).json["tasks"]
                 as? [[String: Any]])?
                 .first)
-        #expect(orphan["lastStatus"] as? String == "STOPPED")
-        #expect((orphan["stoppedReason"] as? String)?.contains("berthd restarted") == true)
+        #expect(adopted["lastStatus"] as? String == "RUNNING")
+        #expect(ecs(["stop-task", "--cluster", "fargate-cluster", "--task", awsArn]).status == 0)
+        #expect(ecs(["wait", "tasks-stopped", "--cluster", "fargate-cluster", "--tasks", awsArn]).status == 0)
         let awsID = awsArn.split(separator: "/").last.map(String.init) ?? ""
         #expect(!FileManager.default.fileExists(atPath: "\(runDirectory)/netns/\(awsID)"))
 
@@ -282,5 +288,102 @@ final class DaemonEndToEndTests {
         #expect(missing.status != 0)
         #expect(
             missing.stderr.contains("An error occurred (ClusterNotFoundException) when calling the RunTask operation"))
+    }
+
+    /// A one-container Fargate task definition running `script` under busybox sh; returns its family.
+    func registerBusybox(_ family: String, script: String) -> Bool {
+        let definition: [String: Any] = [
+            "family": family, "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256",
+            "memory": "512",
+            "containerDefinitions": [
+                ["name": "main", "image": "busybox", "command": ["sh", "-c", script], "stopTimeout": 2]
+            ],
+        ]
+        let path = "\(root)/\(family).json"
+        FileManager.default.createFile(atPath: path, contents: try? JSONSerialization.data(withJSONObject: definition))
+        return ecs(["register-task-definition", "--cli-input-json", "file://\(path)"]).status == 0
+    }
+
+    func runTask(_ family: String, count: Int = 1) throws -> [String] {
+        let run = ecs([
+            "run-task", "--launch-type", "FARGATE", "--network-configuration", Self.networkConfiguration,
+            "--task-definition", family, "--count", String(count),
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let arns = ((run.json["tasks"] as? [[String: Any]]) ?? []).compactMap { $0["taskArn"] as? String }
+        #expect(ecs(["wait", "tasks-running", "--tasks"] + arns).status == 0)
+        return arns
+    }
+
+    func describe(_ arn: String) -> [String: Any] {
+        (ecs(["describe-tasks", "--tasks", arn]).json["tasks"] as? [[String: Any]])?.first ?? [:]
+    }
+
+    func berthLogs(_ arguments: [String]) -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berth")
+        process.arguments = ["logs", "--socket", socketPath] + arguments
+        return process
+    }
+
+    @Test func tasksOutliveASIGKILLedBerthdAndTheNextOneAdoptsThem() throws {
+        #expect(registerBusybox("survivor", script: "echo up; exec sleep 600"))
+        #expect(registerBusybox("exiter", script: "echo up; sleep 3; echo last-words; exit 7"))
+        let survivors = try runTask("survivor", count: 2)
+        let exiter = try #require(try runTask("exiter").first)
+        let exiterID = String(exiter.split(separator: "/").last ?? "")
+
+        stopDaemon(signal: SIGKILL)
+        // The exiter ends while no berthd is running: its shim records the code.
+        let exitFile = "\(root)/tasks/\(exiterID)/main.exit"
+        for _ in 0..<300 where !FileManager.default.fileExists(atPath: exitFile) { usleep(100_000) }
+        #expect(FileManager.default.fileExists(atPath: exitFile))
+        try startDaemon()
+
+        for arn in survivors { #expect(describe(arn)["lastStatus"] as? String == "RUNNING") }
+        let ended = describe(exiter)
+        #expect(ended["lastStatus"] as? String == "STOPPED")
+        #expect(ended["stopCode"] as? String == "EssentialContainerExited")
+        #expect(((ended["containers"] as? [[String: Any]])?.first?["exitCode"] as? Int) == 7)
+        let logs = berthLogs([exiterID])
+        let output = Pipe()
+        logs.standardOutput = output
+        try logs.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        logs.waitUntilExit()
+        #expect(text == "up\nlast-words\n")
+
+        // The adopted tasks are stoppable; `sleep` as PID 1 ignores SIGTERM, so stopTimeout's SIGKILL ends it.
+        for arn in survivors { #expect(ecs(["stop-task", "--task", arn]).status == 0) }
+        #expect(ecs(["wait", "tasks-stopped", "--tasks"] + survivors).status == 0)
+        for arn in survivors {
+            let stopped = describe(arn)
+            #expect(stopped["stopCode"] as? String == "UserInitiated")
+            #expect(((stopped["containers"] as? [[String: Any]])?.first?["exitCode"] as? Int) == 137)
+        }
+    }
+
+    @Test func logsFollowPrintsLinesAsTheyAreWrittenAndEndsWhenTheTaskStops() throws {
+        #expect(
+            registerBusybox("ticker", script: "i=0; while [ $i -lt 5 ]; do echo tick-$i; i=$((i+1)); sleep 1; done"))
+        let arn = try #require(try runTask("ticker").first)
+        let follow = berthLogs(["--follow", arn])
+        let output = Pipe()
+        follow.standardOutput = output
+        try follow.run()
+        var seen = Data()
+        while !seen.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+        // The first line arrived while the task was still running.
+        #expect(String(decoding: seen, as: UTF8.self).hasPrefix("tick-0\n"))
+        #expect(describe(arn)["lastStatus"] as? String == "RUNNING")
+        seen.append(output.fileHandleForReading.readDataToEndOfFile())
+        follow.waitUntilExit()
+        #expect(follow.terminationStatus == 0)
+        #expect(String(decoding: seen, as: UTF8.self) == "tick-0\ntick-1\ntick-2\ntick-3\ntick-4\n")
+        #expect(describe(arn)["lastStatus"] as? String == "STOPPED")
     }
 }

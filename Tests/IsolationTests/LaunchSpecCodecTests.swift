@@ -19,6 +19,12 @@ struct LaunchSpecCodecTests {
         spec.seccomp = false
         spec.initProcess = true
         spec.networkNamespacePath = "/run/berth/netns/t1"
+        spec.pidNamespacePath = "/proc/42/ns/pid_for_children"
+        spec.cgroupProcsFiles = [
+            "/sys/fs/cgroup/cpu/berth/t1/app/cgroup.procs", "/sys/fs/cgroup/memory/x/cgroup.procs",
+        ]
+        spec.logPath = "/var/lib/berth/tasks/t1/logs/app"
+        spec.exitCodePath = "/var/lib/berth/tasks/t1/app.exit"
         spec.dieWithParent = true
         spec.seccompProgramPath = "/var/lib/berth/seccomp/r2-abc.bpf"
         spec.maskedPaths = ["/proc/kcore"]

@@ -32,6 +32,12 @@ int bk_mknod(const char *path, mode_t mode, unsigned int major, unsigned int min
 int bk_mknodat(int dirfd, const char *path, mode_t mode, unsigned int major, unsigned int minor);
 int bk_pidfd_open(pid_t pid, unsigned int flags);
 int bk_pidfd_send_signal(int pidfd, int sig);
+// A signalfd for every signal (the caller has them all blocked); returns the fd or -1.
+int bk_signalfd_all(void);
+// Reads one signalfd_siginfo; returns the signal number, 0 if none is pending, -1 on error.
+int bk_signalfd_read(int fd, int32_t *pid, int32_t *status);
+// RFC 3339 UTC with nanoseconds ("2026-11-26T17:50:01.123456789Z") of CLOCK_REALTIME now; out needs 32 bytes.
+void bk_rfc3339_now(char out[32]);
 int bk_setgroups(size_t size, const gid_t *list);
 int bk_setresuid(uid_t uid);
 int bk_setresgid(gid_t gid);

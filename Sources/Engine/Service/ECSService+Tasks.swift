@@ -42,6 +42,7 @@ extension ECSService {
         var documents: [ECSTask] = []
         var records: [StoredTask] = []
         var plans: [(arn: String, id: String, containers: [PlannedContainer])] = []
+        let pidMode = definition.pidMode?.rawValue
         let now = Date()
         for _ in 0..<count {
             let id = ContainerIdentifier.generate()
@@ -88,7 +89,8 @@ extension ECSService {
             if let tags = request.tags, !tags.isEmpty {
                 try store.setTags(tags.map { ($0.key ?? "", $0.value ?? "") }, for: record.arn)
             }
-            startSupervisor(arn: plans[index].arn, id: plans[index].id, containers: plans[index].containers)
+            startSupervisor(
+                arn: plans[index].arn, id: plans[index].id, containers: plans[index].containers, pidMode: pidMode)
         }
         var response = RunTaskResponse()
         response.tasks = documents
@@ -146,9 +148,9 @@ extension ECSService {
         return response
     }
 
-    /// Tasks that a previous berthd left unfinished cannot be re-adopted yet (their shims died with it),
-    /// so they are reported STOPPED with the reason, never left RUNNING.
-    public func reconcileAfterRestart() throws {
+    /// Tasks a previous berthd left unfinished: adopted when their `runtime.json` is there (their
+    /// processes outlived it), otherwise reported STOPPED with the reason, never left RUNNING.
+    public func reconcileAfterRestart() async throws {
         var clusterToken: String? = nil
         repeat {
             let clusters = try store.listClusters(maxResults: 100, nextToken: clusterToken)
@@ -160,40 +162,54 @@ extension ECSService {
                         clusterArn: cluster.arn, family: nil, startedBy: nil, desiredStatus: nil, containerName: nil,
                         launchType: nil, maxResults: 100, nextToken: taskToken)
                     taskToken = page.nextToken
-                    for var stored in page.items where stored.lastStatus != "STOPPED" {
-                        let previous = stored.version
-                        let now = Date()
-                        var task = try JSONDecoder().decode(ECSTask.self, from: stored.document)
-                        task.lastStatus = "STOPPED"
-                        task.desiredStatus = .stopped
-                        task.stopCode = task.stopCode ?? .taskFailedToStart
-                        task.stoppedReason =
-                            task.stoppedReason
-                            ?? "berthd restarted: the task's processes ended with the previous berthd"
-                        task.stoppedAt = Timestamp(now)
-                        task.stoppingAt = task.stoppingAt ?? Timestamp(now)
-                        task.executionStoppedAt = task.executionStoppedAt ?? Timestamp(now)
-                        task.version = Int64(previous + 1)
-                        for index in (task.containers ?? []).indices
-                        where task.containers?[index].lastStatus != "STOPPED" {
-                            task.containers?[index].lastStatus = "STOPPED"
+                    for stored in page.items where stored.lastStatus != "STOPPED" {
+                        let task = try JSONDecoder().decode(ECSTask.self, from: stored.document)
+                        if let runtime = TaskRuntimeRecord.read(taskDirectory: engine.taskDirectory(stored.id)) {
+                            let snapshot = TaskSnapshot(task: task, taskID: stored.id)
+                            let supervisor = TaskSupervisor(
+                                adopting: snapshot, runtime: runtime, environment: engine,
+                                onChange: persistence(arn: stored.arn))
+                            register(supervisor, arn: stored.arn)
+                            await supervisor.resumeAdopted()
+                        } else {
+                            try markStopped(stored, task: task)
                         }
-                        stored.document = try StrictJSON.encode(task)
-                        stored.lastStatus = "STOPPED"
-                        stored.desiredStatus = "STOPPED"
-                        stored.stoppedAt = now
-                        stored.version = previous + 1
-                        try store.updateTask(stored, expectedVersion: previous)
-                        // What the dead daemon could not clean up: the netns pin, container layers, files.
-                        NetworkNamespacePin.remove(at: "\(engine.netnsDirectory)/\(stored.id)")
-                        for container in task.containers ?? [] {
-                            if let id = container.runtimeId { try? engine.images.removeContainerLayer(id: id) }
-                        }
-                        try? FileManager.default.removeItem(atPath: "\(engine.root)/tasks/\(stored.id)")
                     }
                 } while taskToken != nil
             }
         } while clusterToken != nil
+    }
+
+    /// A task with no record of its processes (a berthd older than re-adoption, or one killed before it
+    /// wrote any): STOPPED with the reason, and whatever it left on disk removed.
+    private func markStopped(_ stored: StoredTask, task original: ECSTask) throws {
+        var stored = stored
+        var task = original
+        let previous = stored.version
+        let now = Date()
+        task.lastStatus = "STOPPED"
+        task.desiredStatus = .stopped
+        task.stopCode = task.stopCode ?? .taskFailedToStart
+        task.stoppedReason =
+            task.stoppedReason ?? "berthd restarted: the task's processes ended with the previous berthd"
+        task.stoppedAt = Timestamp(now)
+        task.stoppingAt = task.stoppingAt ?? Timestamp(now)
+        task.executionStoppedAt = task.executionStoppedAt ?? Timestamp(now)
+        task.version = Int64(previous + 1)
+        for index in (task.containers ?? []).indices where task.containers?[index].lastStatus != "STOPPED" {
+            task.containers?[index].lastStatus = "STOPPED"
+        }
+        stored.document = try StrictJSON.encode(task)
+        stored.lastStatus = "STOPPED"
+        stored.desiredStatus = "STOPPED"
+        stored.stoppedAt = now
+        stored.version = previous + 1
+        try store.updateTask(stored, expectedVersion: previous)
+        NetworkNamespacePin.remove(at: "\(engine.netnsDirectory)/\(stored.id)")
+        for container in task.containers ?? [] {
+            if let id = container.runtimeId { try? engine.images.removeContainerLayer(id: id) }
+        }
+        try? FileManager.default.removeItem(atPath: engine.taskDirectory(stored.id))
     }
 
     // MARK: helpers
@@ -245,10 +261,29 @@ extension ECSService {
         return result
     }
 
-    func startSupervisor(arn: String, id: String, containers: [PlannedContainer]) {
+    func startSupervisor(arn: String, id: String, containers: [PlannedContainer], pidMode: String?) {
+        let supervisor = TaskSupervisor(
+            taskID: id, containers: containers, pidMode: pidMode, environment: engine,
+            onChange: persistence(arn: arn))
+        register(supervisor, arn: arn)
+        Task { await supervisor.start() }
+    }
+
+    /// Tracks a supervisor until its task is STOPPED.
+    private func register(_ supervisor: TaskSupervisor, arn: String) {
+        tasks.add(supervisor, arn: arn)
+        let registry = tasks
+        Task {
+            _ = await supervisor.waitUntilStopped()
+            registry.remove(arn)
+        }
+    }
+
+    /// Every change of a task's snapshot, written into its stored ECS document before anyone sees it.
+    private func persistence(arn: String) -> @Sendable (TaskSnapshot) async -> Void {
         let store = store
         let configuration = configuration
-        let supervisor = TaskSupervisor(taskID: id, containers: containers, environment: engine) { snapshot in
+        return { snapshot in
             do {
                 guard var stored = try store.task(arn: arn) else { return }
                 let previous = stored.version
@@ -263,13 +298,6 @@ extension ECSService {
             } catch {
                 // Logged by the caller's logger is not reachable here; the next change retries.
             }
-        }
-        tasks.add(supervisor, arn: arn)
-        let registry = tasks
-        Task {
-            await supervisor.start()
-            _ = await supervisor.waitUntilStopped()
-            registry.remove(arn)
         }
     }
 
@@ -290,7 +318,7 @@ extension ECSService {
         task.stopCode = snapshot.stopCode
         task.stoppedReason = snapshot.stoppedReason
         task.version = Int64(snapshot.version)
-        task.healthStatus = .init(rawValue: "UNKNOWN")
+        task.healthStatus = snapshot.healthStatus
         task.containers = snapshot.containers.map { container in
             var document = Container()
             document.containerArn = configuration.containerARN(id: container.runtimeID)
@@ -302,7 +330,7 @@ extension ECSService {
             document.lastStatus = container.lastStatus.rawValue
             document.exitCode = container.exitCode
             document.reason = container.reason
-            document.healthStatus = .init(rawValue: "UNKNOWN")
+            document.healthStatus = container.healthStatus ?? .unknown
             document.networkBindings = []
             document.networkInterfaces = []
             document.cpu = "0"

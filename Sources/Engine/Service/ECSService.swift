@@ -48,6 +48,7 @@ public final class ECSService: Sendable {
             case "TagResource": return try encode(tagResource(decode(body)))
             case "UntagResource": return try encode(untagResource(decode(body)))
             case "ListTagsForResource": return try encode(listTagsForResource(decode(body)))
+            case "BerthGetTaskLogs": return try getTaskLogs(body)
             default:
                 throw ECSError(.init(rawValue: "UnknownOperationException"), "Unknown operation \(operation)")
             }

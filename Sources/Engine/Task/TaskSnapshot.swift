@@ -18,6 +18,8 @@ public struct TaskSnapshot: Sendable, Equatable {
     public var stoppedAt: Date?
     public var stopCode: TaskStopCode?
     public var stoppedReason: String?
+    /// Over the essential containers' health checks (HealthTracker.taskHealth).
+    public var healthStatus: HealthStatus = .unknown
     /// Incremented on every change, as ECS's `version`.
     public var version: Int = 1
 
@@ -38,11 +40,46 @@ public struct ContainerSnapshot: Sendable, Equatable {
     public var exitCode: Int?
     public var reason: String?
     public var essential: Bool
+    /// nil for a container without a health check (reported as UNKNOWN).
+    public var healthStatus: HealthStatus?
 
     public init(name: String, image: String, runtimeID: String, essential: Bool) {
         self.name = name
         self.image = image
         self.runtimeID = runtimeID
         self.essential = essential
+    }
+}
+
+extension TaskSnapshot {
+    /// The engine's view of a task read back from its stored ECS document (to adopt it after a restart).
+    public init(task: ECSTask, taskID: String) {
+        self.init(
+            taskID: taskID,
+            containers: (task.containers ?? []).map { container in
+                var snapshot = ContainerSnapshot(
+                    name: container.name ?? "", image: container.image ?? "", runtimeID: container.runtimeId ?? "",
+                    essential: true)
+                snapshot.imageDigest = container.imageDigest
+                snapshot.lastStatus = ContainerStatus(rawValue: container.lastStatus ?? "") ?? .pending
+                snapshot.exitCode = container.exitCode
+                snapshot.reason = container.reason
+                if let health = container.healthStatus, health != .unknown { snapshot.healthStatus = health }
+                return snapshot
+            },
+            createdAt: task.createdAt?.date ?? Date())
+        lastStatus = TaskStatus(rawValue: task.lastStatus ?? "") ?? .provisioning
+        desiredStatus = task.desiredStatus?.rawValue ?? "RUNNING"
+        pullStartedAt = task.pullStartedAt?.date
+        pullStoppedAt = task.pullStoppedAt?.date
+        startedAt = task.startedAt?.date
+        connectivityAt = task.connectivityAt?.date
+        stoppingAt = task.stoppingAt?.date
+        executionStoppedAt = task.executionStoppedAt?.date
+        stoppedAt = task.stoppedAt?.date
+        stopCode = task.stopCode
+        stoppedReason = task.stoppedReason
+        healthStatus = task.healthStatus ?? .unknown
+        version = Int(task.version ?? 1)
     }
 }

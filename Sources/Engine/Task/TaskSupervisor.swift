@@ -22,6 +22,8 @@ public struct EngineEnvironment: Sendable {
         self.images = images
         self.logger = logger
     }
+
+    public func taskDirectory(_ taskID: String) -> String { "\(root)/tasks/\(taskID)" }
 }
 
 /// One container of a task as the service decided it: the definition with RunTask's overrides applied.
@@ -40,25 +42,42 @@ public struct PlannedContainer: Sendable {
     var stopTimeout: Int { definition.stopTimeout ?? 30 }
 }
 
-/// Runs one ECS task: its network namespace, every container through berth-shim, the lifecycle from
-/// PROVISIONING to STOPPED, essential-container and StopTask semantics, and cleanup. Each change is
+/// Runs one ECS task: its network namespace, its containers through berth-shim in `dependsOn` order,
+/// health checks, the lifecycle from PROVISIONING to STOPPED, essential-container and StopTask
+/// semantics with each image's STOPSIGNAL and the containers' stopTimeout, and cleanup. Each change is
 /// reported through `onChange` (the daemon persists it before anyone can observe it).
+///
+/// The shims are not tied to berthd: a task keeps running when berthd dies, and a new berthd adopts it
+/// (`adopt`) from `runtime.json`, which names every process with its start time.
 public actor TaskSupervisor {
     public nonisolated let taskID: String
     private let containers: [PlannedContainer]
+    private let pidMode: String?
     private let environment: EngineEnvironment
     private let onChange: @Sendable (TaskSnapshot) async -> Void
     private var snapshot: TaskSnapshot
+    private var runtime: TaskRuntimeRecord
+    /// Running container shims by container name.
     private var shims: [String: pid_t] = [:]
+    private var everStarted: Set<String> = []
+    private var containerStartedAt: [String: Date] = [:]
+    private var health: [String: HealthTracker] = [:]
+    private var holderShim: pid_t?
+    /// Containers whose shims a previous berthd started: no wait status, only the shim's exit file.
+    private var adopted: Set<String> = []
+    /// Containers whose shim berth had to SIGKILL: exit code 137 even without the shim's record.
+    private var killedShims: Set<String> = []
     private var stopRequested = false
+    private var exitWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
     private var finished: [CheckedContinuation<TaskSnapshot, Never>] = []
 
     public init(
-        taskID: String, containers: [PlannedContainer], environment: EngineEnvironment,
+        taskID: String, containers: [PlannedContainer], pidMode: String? = nil, environment: EngineEnvironment,
         createdAt: Date = Date(), onChange: @escaping @Sendable (TaskSnapshot) async -> Void
     ) {
         self.taskID = taskID
         self.containers = containers
+        self.pidMode = pidMode
         self.environment = environment
         self.onChange = onChange
         snapshot = TaskSnapshot(
@@ -68,36 +87,61 @@ public actor TaskSupervisor {
                     name: $0.name, image: $0.definition.image ?? "", runtimeID: $0.runtimeID, essential: $0.essential)
             },
             createdAt: createdAt)
+        runtime = TaskRuntimeRecord(
+            containers: containers.map(\.definition),
+            runtimeIDs: Dictionary(containers.map { ($0.name, $0.runtimeID) }, uniquingKeysWith: { a, _ in a }),
+            stopSignals: [:], pidMode: pidMode)
+    }
+
+    /// A task a previous berthd started: its state as stored, its processes as `runtime.json` names them.
+    public init(
+        adopting snapshot: TaskSnapshot, runtime: TaskRuntimeRecord, environment: EngineEnvironment,
+        onChange: @escaping @Sendable (TaskSnapshot) async -> Void
+    ) {
+        taskID = snapshot.taskID
+        containers = runtime.containers.map {
+            PlannedContainer(definition: $0, runtimeID: runtime.runtimeIDs[$0.name ?? ""] ?? "")
+        }
+        pidMode = runtime.pidMode
+        self.environment = environment
+        self.onChange = onChange
+        var snapshot = snapshot
+        for index in snapshot.containers.indices {
+            let definition = runtime.containers.first { $0.name == snapshot.containers[index].name }
+            snapshot.containers[index].essential = definition?.essential ?? true
+        }
+        self.snapshot = snapshot
+        self.runtime = runtime
     }
 
     public var current: TaskSnapshot { snapshot }
 
-    var taskDirectory: String { "\(environment.root)/tasks/\(taskID)" }
+    var taskDirectory: String { environment.taskDirectory(taskID) }
     var netnsPath: String { "\(environment.netnsDirectory)/\(taskID)" }
+    private func logger(_ container: String? = nil) -> Logger {
+        var logger = environment.logger
+        logger[metadataKey: "task"] = "\(taskID)"
+        if let container { logger[metadataKey: "container"] = "\(container)" }
+        return logger
+    }
+
+    // MARK: start
 
     /// Provisions and starts every container; returns once the task is RUNNING or has stopped.
     public func start() async {
         await onChange(snapshot)  // PROVISIONING, version 1: the task exists before anything is created
         do {
-            try FileManager.default.createDirectory(atPath: taskDirectory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: "\(taskDirectory)/logs", withIntermediateDirectories: true)
             try FileManager.default.createDirectory(
                 atPath: environment.netnsDirectory, withIntermediateDirectories: true)
+            try writeRuntime()
             try await pinNetworkNamespace()
             await change {
                 $0.lastStatus = .pending
                 $0.pullStartedAt = Date()
             }
-            var images: [String: ImageRecord] = [:]
-            for container in containers {
-                let reference = container.definition.image ?? ""
-                do {
-                    images[container.name] = try environment.images.resolve(reference)
-                } catch {
-                    throw TaskStartFailure(
-                        "CannotPullContainerError: pull image '\(reference)' for container '\(container.name)': \(error)"
-                    )
-                }
-            }
+            let images = try resolveImages()
             await change {
                 $0.pullStoppedAt = Date()
                 $0.lastStatus = .activating
@@ -105,18 +149,9 @@ public actor TaskSupervisor {
                     $0.containers[index].imageDigest = images[$0.containers[index].name]?.id
                 }
             }
-            var started: [String] = []
-            for container in containers {
-                guard !stopRequested else { break }
-                let ready = try launch(container, image: images[container.name]!)
-                // RUNNING means running: each shim says so once its payload has exec'd.
-                if await ShimReadiness.wait(ready) { started.append(container.name) }
-            }
-            let running = started
+            if pidMode == PidMode.task.rawValue { try await startPIDHolder() }
+            try await startContainersInDependencyOrder(images: images)
             await change {
-                for index in $0.containers.indices where running.contains($0.containers[index].name) {
-                    if $0.containers[index].lastStatus == .pending { $0.containers[index].lastStatus = .running }
-                }
                 if $0.lastStatus < .running && !self.stopRequested {
                     $0.lastStatus = .running
                     $0.startedAt = Date()
@@ -125,44 +160,98 @@ public actor TaskSupervisor {
             }
         } catch {
             let reason = (error as? TaskStartFailure)?.reason ?? "ResourceInitializationError: \(error)"
-            environment.logger.error("task failed to start", metadata: ["task": "\(taskID)", "reason": "\(reason)"])
+            logger().error("task failed to start", metadata: ["reason": "\(reason)"])
             await stop(code: .taskFailedToStart, reason: reason)
         }
     }
 
-    /// StopTask: the stop signal to every container (the image's STOPSIGNAL is forwarded by the shim as
-    /// SIGTERM today), SIGKILL after each container's stopTimeout, then cleanup.
-    public func stop(code: TaskStopCode, reason: String) async {
-        guard !stopRequested else { return }
-        stopRequested = true
-        await change {
-            $0.desiredStatus = "STOPPED"
-            $0.stopCode = $0.stopCode ?? code
-            $0.stoppedReason = $0.stoppedReason ?? reason
-            if $0.lastStatus < .deactivating { $0.lastStatus = .deactivating }
-            $0.stoppingAt = $0.stoppingAt ?? Date()
-        }
-        await change { if $0.lastStatus < .stopping { $0.lastStatus = .stopping } }
-        // Reverse definition order: dependencies (listed first) outlive what depends on them.
-        for container in containers.reversed() {
-            guard let pid = shims[container.name] else { continue }
-            _ = kill(pid, SIGTERM)
-            let timeout = container.stopTimeout
-            Task.detached {
-                try? await Task.sleep(nanoseconds: UInt64(timeout) * 1_000_000_000)
-                _ = kill(pid, SIGKILL)
+    private func resolveImages() throws -> [String: ImageRecord] {
+        var images: [String: ImageRecord] = [:]
+        for container in containers {
+            let reference = container.definition.image ?? ""
+            let image: ImageRecord
+            do {
+                image = try environment.images.resolve(reference)
+            } catch {
+                throw TaskStartFailure(
+                    "CannotPullContainerError: pull image '\(reference)' for container '\(container.name)': \(error)")
+            }
+            images[container.name] = image
+            if let signal = StopSignal.number(image.config.stopSignal) {
+                runtime.stopSignals[container.name] = signal
+            } else {
+                logger(container.name).warning(
+                    "unknown STOPSIGNAL in the image; using SIGTERM",
+                    metadata: ["stopSignal": "\(image.config.stopSignal ?? "")"])
+                runtime.stopSignals[container.name] = SIGTERM
             }
         }
-        await finishIfAllStopped()
+        return images
     }
 
-    /// Waits until the task is STOPPED.
-    public func waitUntilStopped() async -> TaskSnapshot {
-        if snapshot.lastStatus == .stopped { return snapshot }
-        return await withCheckedContinuation { finished.append($0) }
+    /// Each container starts once its `dependsOn` conditions hold; one that can never hold, or does not
+    /// within the container's `startTimeout`, fails the task with the reason (it never hangs in PENDING).
+    private func startContainersInDependencyOrder(images: [String: ImageRecord]) async throws {
+        var pending = containers
+        let began = Date()
+        while !pending.isEmpty && !stopRequested {
+            var launched = false
+            for container in pending {
+                guard !stopRequested else { break }
+                switch ContainerDependencies.verdict(for: container.definition, observed: observedContainers()) {
+                case .ready:
+                    pending.removeAll { $0.name == container.name }
+                    try await launchAndAwaitReadiness(container, image: images[container.name]!)
+                    launched = true
+                case .waiting:
+                    if let timeout = container.definition.startTimeout,
+                        Date().timeIntervalSince(began) > TimeInterval(timeout)
+                    {
+                        let conditions = (container.definition.dependsOn ?? [])
+                            .map { "\($0.containerName) \($0.condition.rawValue)" }.joined(separator: ", ")
+                        throw TaskStartFailure(
+                            "Container '\(container.name)' timed out after its startTimeout of \(timeout) seconds "
+                                + "waiting for its dependencies (\(conditions))")
+                    }
+                case .unsatisfiable(let reason):
+                    throw TaskStartFailure(reason)
+                }
+            }
+            if !launched && !pending.isEmpty { try? await Task.sleep(nanoseconds: 100_000_000) }
+        }
+    }
+
+    private func observedContainers() -> [String: ContainerDependencies.Observed] {
+        var observed: [String: ContainerDependencies.Observed] = [:]
+        for container in snapshot.containers {
+            observed[container.name] = ContainerDependencies.Observed(
+                started: everStarted.contains(container.name), stopped: container.lastStatus == .stopped,
+                exitCode: container.exitCode, health: health[container.name]?.status ?? .unknown)
+        }
+        return observed
     }
 
     // MARK: containers
+
+    private func launchAndAwaitReadiness(_ container: PlannedContainer, image: ImageRecord) async throws {
+        let ready = try launch(container, image: image)
+        // RUNNING means running: the shim says so once the payload has exec'd, with its host pid.
+        guard let pid = await ShimReadiness.wait(ready) else { return }
+        everStarted.insert(container.name)
+        containerStartedAt[container.name] = Date()
+        if let shim = shims[container.name], let process = TaskRuntimeRecord.Process.current(shim) {
+            runtime.running[container.name] = .init(shim: process, containerPID: pid)
+            try? writeRuntime()
+        }
+        await change {
+            if let index = $0.containers.firstIndex(where: { $0.name == container.name }),
+                $0.containers[index].lastStatus == .pending
+            {
+                $0.containers[index].lastStatus = .running
+            }
+        }
+        startHealthChecks(container)
+    }
 
     /// Starts the container's shim; returns the read end of its readiness pipe.
     private func launch(_ container: PlannedContainer, image: ImageRecord) throws -> Int32 {
@@ -178,24 +267,29 @@ public actor TaskSupervisor {
         } catch {
             throw TaskStartFailure("CannotStartContainerError: \(error.message)")
         }
-        for warning in plan.warnings {
-            environment.logger.warning("\(warning)", metadata: ["task": "\(taskID)"])
-        }
-        // Until berthd re-adopts tasks after a restart, a task never outlives its daemon unnoticed.
-        plan.spec.dieWithParent = true
+        for warning in plan.warnings { logger(container.name).warning("\(warning)") }
+        // The daemon's tasks outlive berthd; a restarted berthd adopts them.
+        plan.spec.dieWithParent = false
+        if let holder = runtime.pidHolder { plan.spec.pidNamespacePath = "/proc/\(holder.pid)/ns/pid" }
+        let logPath = TaskLogPaths.logPath(
+            taskDirectory: taskDirectory, container: container.definition, taskID: taskID)
+        try FileManager.default.createDirectory(
+            atPath: (logPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        plan.spec.logPath = logPath
+        plan.spec.exitCodePath = exitCodePath(container.name)
+        try? FileManager.default.removeItem(atPath: exitCodePath(container.name))
         if plan.spec.seccomp {
             plan.spec.seccompProgramPath = try SeccompProgramCache(root: environment.root).programPath(
                 for: plan.spec.capabilities)
         }
-        let specPath = "\(taskDirectory)/\(container.name).spec"
-        try Data(try LaunchSpecCodec.encode(plan.spec)).write(to: URL(fileURLWithPath: specPath))
-        let logPath = "\(taskDirectory)/\(container.name).log"
+        try Data(try LaunchSpecCodec.encode(plan.spec)).write(to: URL(fileURLWithPath: specPath(container.name)))
         var ready: [Int32] = [0, 0]
         try syscallChecked("pipe for \(container.name)") { bk_pipe2(&ready, O_CLOEXEC) }
         let pid: pid_t
         do {
             pid = try ProcessSpawner.spawnShim(
-                environment.shimPath, arguments: [specPath, String(getpid()), "3"], logPath: logPath, readyFD: ready[1])
+                environment.shimPath, arguments: [specPath(container.name), String(getpid()), "3"],
+                logPath: shimLogPath(container.name), readyFD: ready[1])
         } catch {
             close(ready[0])
             close(ready[1])
@@ -204,33 +298,48 @@ public actor TaskSupervisor {
         close(ready[1])
         ChildReaper.shared.expect(pid)
         shims[container.name] = pid
-        let name = container.name
-        Task { [weak self] in
-            let status = await ChildReaper.shared.exitStatus(of: pid)
-            await self?.containerExited(name, status: status)
-        }
+        watchExit(of: container.name, shim: pid)
         return ready[0]
     }
 
-    private func containerExited(_ name: String, status: ExitStatus) async {
+    private func watchExit(of name: String, shim pid: pid_t) {
+        Task { [weak self] in
+            let status = await ChildReaper.shared.exitStatus(of: pid)
+            await self?.containerExited(name, shim: pid, status: status)
+        }
+    }
+
+    private func containerExited(_ name: String, shim: pid_t, status: ExitStatus?) async {
+        guard shims[name] == shim || status == nil else { return }
         shims[name] = nil
+        runtime.running[name] = nil
+        try? writeRuntime()
         let container = containers.first { $0.name == name }
-        let launchFailure = Self.launchFailure(
-            in: "\(taskDirectory)/\(name).log", runtimeID: container?.runtimeID ?? "")
+        let launchFailure = Self.launchFailure(in: shimLogPath(name), runtimeID: container?.runtimeID ?? "")
+        // The shim's own record is the container's code; the wait status only says how the shim ended.
+        let recorded = ExitCodeFile.read(exitCodePath(name)).map(Int.init)
+        let code =
+            recorded ?? (killedShims.contains(name) ? 137 : adopted.contains(name) ? nil : status.map { Int($0.code) })
         await change {
             guard let index = $0.containers.firstIndex(where: { $0.name == name }) else { return }
             $0.containers[index].lastStatus = .stopped
-            $0.containers[index].exitCode = Int(status.code)
-            if let launchFailure { $0.containers[index].reason = "CannotStartContainerError: \(launchFailure)" }
+            $0.containers[index].exitCode = code
+            if let launchFailure {
+                $0.containers[index].reason = "CannotStartContainerError: \(launchFailure)"
+            } else if code == nil {
+                $0.containers[index].reason = "berth-shim ended without recording the container's exit code"
+            }
         }
+        logger(name).info("container exited", metadata: ["exitCode": "\(code.map(String.init) ?? "unknown")"])
         try? environment.images.removeContainerLayer(id: container?.runtimeID ?? "")
+        let waiters = exitWaiters.removeValue(forKey: name) ?? []
+        for waiter in waiters { waiter.resume() }
         if let launchFailure, !stopRequested {
             await stop(code: .taskFailedToStart, reason: "CannotStartContainerError: \(launchFailure)")
         } else if container?.essential == true, !stopRequested {
             await change { $0.executionStoppedAt = Date() }
             await stop(code: .essentialContainerExited, reason: "Essential container in task exited")
         }
-        await finishIfAllStopped()
     }
 
     /// berth-shim reports a container that never ran as "berth: container <id>: <reason>" on stderr.
@@ -241,16 +350,195 @@ public actor TaskSupervisor {
         return String(line.dropFirst(prefix.count))
     }
 
-    private func finishIfAllStopped() async {
-        guard stopRequested, shims.isEmpty, snapshot.lastStatus != .stopped else { return }
+    // MARK: pidMode task
+
+    /// Starts the holder of the task's shared PID namespace; containers join it through its pid.
+    private func startPIDHolder() async throws {
+        var ready: [Int32] = [0, 0]
+        try syscallChecked("pipe for the PID namespace holder") { bk_pipe2(&ready, O_CLOEXEC) }
+        let pid: pid_t
+        do {
+            pid = try ProcessSpawner.spawnShim(
+                environment.shimPath, arguments: ["--pid-holder", "3"], logPath: "\(taskDirectory)/pid-holder.log",
+                readyFD: ready[1])
+        } catch {
+            close(ready[0])
+            close(ready[1])
+            throw error
+        }
+        close(ready[1])
+        ChildReaper.shared.expect(pid)
+        holderShim = pid
+        watchHolderExit(pid)
+        guard let holder = await ShimReadiness.wait(ready[0]), let process = TaskRuntimeRecord.Process.current(holder)
+        else {
+            throw TaskStartFailure("ResourceInitializationError: the task's PID namespace could not be created")
+        }
+        runtime.pidHolderShim = TaskRuntimeRecord.Process.current(pid)
+        runtime.pidHolder = process
+        try writeRuntime()
+    }
+
+    private func watchHolderExit(_ pid: pid_t) {
+        Task { [weak self] in
+            _ = await ChildReaper.shared.exitStatus(of: pid)
+            await self?.holderExited(pid)
+        }
+    }
+
+    private func holderExited(_ pid: pid_t) async {
+        guard holderShim == pid else { return }
+        holderShim = nil
+        runtime.pidHolder = nil
+        runtime.pidHolderShim = nil
+        try? writeRuntime()
+        let waiters = exitWaiters.removeValue(forKey: Self.holderKey) ?? []
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private static let holderKey = "\u{0}pid-holder"
+
+    // MARK: health
+
+    private func startHealthChecks(_ container: PlannedContainer) {
+        guard let tracker = HealthTracker(container.definition.healthCheck) else { return }
+        health[container.name] = tracker
+        Task { [weak self] in await self?.runHealthChecks(container.name) }
+    }
+
+    /// Docker's schedule, which ECS uses: the first check one interval after the start, then one per
+    /// interval; each killed after `timeout` and counted as a failure.
+    private func runHealthChecks(_ name: String) async {
+        while let tracker = health[name], shims[name] != nil, !stopRequested {
+            try? await Task.sleep(nanoseconds: UInt64(tracker.interval) * 1_000_000_000)
+            guard shims[name] != nil, !stopRequested, let pid = runtime.running[name]?.containerPID else { return }
+            let success = await runHealthCheck(name, target: pid, tracker: tracker)
+            guard var updated = health[name], shims[name] != nil else { return }
+            let before = updated.status
+            updated.record(success: success, elapsed: Date().timeIntervalSince(containerStartedAt[name] ?? Date()))
+            health[name] = updated
+            if updated.status != before {
+                logger(name).info("health changed", metadata: ["healthStatus": "\(updated.status.rawValue)"])
+            }
+            await publishHealth()
+        }
+    }
+
+    private func runHealthCheck(_ name: String, target: pid_t, tracker: HealthTracker) async -> Bool {
+        let arguments = ["--exec", specPath(name), String(target), String(tracker.timeout), "--"] + tracker.command
+        let logPath = "\(taskDirectory)/\(name).health.log"
+        guard
+            let pid = try? ProcessSpawner.spawn(
+                environment.shimPath, arguments: arguments, environment: [], stdoutPath: logPath, stderrPath: logPath)
+        else { return false }
+        ChildReaper.shared.expect(pid)
+        return await ChildReaper.shared.exitStatus(of: pid) == .exited(0)
+    }
+
+    private func publishHealth() async {
+        let statuses = health.mapValues(\.status)
+        await change {
+            for index in $0.containers.indices {
+                if let status = statuses[$0.containers[index].name] { $0.containers[index].healthStatus = status }
+            }
+            $0.healthStatus = HealthTracker.taskHealth(
+                $0.containers.map { ($0.essential, statuses[$0.name]) })
+        }
+    }
+
+    // MARK: stop
+
+    /// StopTask or an essential exit: containers stop in reverse dependency order, each with its image's
+    /// STOPSIGNAL (default SIGTERM) and SIGKILL after its stopTimeout; then the task is cleaned up.
+    public func stop(code: TaskStopCode, reason: String) async {
+        guard !stopRequested else { return }
+        stopRequested = true
+        await change {
+            $0.desiredStatus = "STOPPED"
+            $0.stopCode = $0.stopCode ?? code
+            $0.stoppedReason = $0.stoppedReason ?? reason
+            if $0.lastStatus < .deactivating { $0.lastStatus = .deactivating }
+            $0.stoppingAt = $0.stoppingAt ?? Date()
+        }
+        await change { if $0.lastStatus < .stopping { $0.lastStatus = .stopping } }
+        Task { await self.shutDown() }
+    }
+
+    private func shutDown() async {
+        for wave in ContainerDependencies.shutdownWaves(containers.map(\.definition)) {
+            let running = wave.filter { shims[$0] != nil }
+            for name in running { signalStop(name) }
+            for name in running { await waitForExit(name) }
+        }
+        // A container still launching when the stop came (its dependencies did not hold it back).
+        for name in Array(shims.keys) {
+            signalStop(name)
+            await waitForExit(name)
+        }
+        if let holder = holderShim {
+            _ = kill(holder, SIGTERM)
+            await waitForExit(Self.holderKey)
+        }
+        await finish()
+    }
+
+    private func signalStop(_ name: String) {
+        guard let pid = shims[name], let container = containers.first(where: { $0.name == name }) else { return }
+        let signal = runtime.stopSignals[name] ?? SIGTERM
+        logger(name).info(
+            "stopping container", metadata: ["signal": "\(signal)", "stopTimeout": "\(container.stopTimeout)"])
+        _ = kill(pid, signal)  // the shim forwards it to the container's process
+        let timeout = container.stopTimeout
+        Task { [weak self] in
+            try? await Task.sleep(nanoseconds: UInt64(timeout) * 1_000_000_000)
+            await self?.forceKill(name, shim: pid)
+        }
+    }
+
+    private func forceKill(_ name: String, shim: pid_t) {
+        guard shims[name] == shim else { return }  // it ended in time (and the pid may be reused)
+        logger(name).warning("container ignored its stop signal; SIGKILL after stopTimeout")
+        // SIGKILL cannot be forwarded: it goes to the container's process (its PID namespace dies with it),
+        // and the shim records 137 as for any signal death. The shim itself only if it does not follow.
+        if let pid = runtime.running[name]?.containerPID {
+            _ = kill(pid, SIGKILL)
+            Task { [weak self] in
+                try? await Task.sleep(nanoseconds: 2_000_000_000)
+                await self?.killShim(name, shim: shim)
+            }
+        } else {
+            killShim(name, shim: shim)
+        }
+    }
+
+    private func killShim(_ name: String, shim: pid_t) {
+        guard shims[name] == shim else { return }
+        killedShims.insert(name)
+        _ = kill(shim, SIGKILL)
+    }
+
+    private func waitForExit(_ key: String) async {
+        let alive = key == Self.holderKey ? holderShim != nil : shims[key] != nil
+        guard alive else { return }
+        await withCheckedContinuation { exitWaiters[key, default: []].append($0) }
+    }
+
+    /// Waits until the task is STOPPED.
+    public func waitUntilStopped() async -> TaskSnapshot {
+        if snapshot.lastStatus == .stopped { return snapshot }
+        return await withCheckedContinuation { finished.append($0) }
+    }
+
+    private func finish() async {
+        guard snapshot.lastStatus != .stopped else { return }
         await change { $0.lastStatus = .deprovisioning }
         for container in containers {
             try? environment.images.removeContainerLayer(id: container.runtimeID)
         }
         NetworkNamespacePin.remove(at: netnsPath)
-        // Logs stay until the task record is purged (berth logs, issue 4); the launch specs go now.
+        // Logs and the runtime record (naming the log streams) stay until the task is purged; specs go now.
         for container in containers {
-            try? FileManager.default.removeItem(atPath: "\(taskDirectory)/\(container.name).spec")
+            try? FileManager.default.removeItem(atPath: specPath(container.name))
         }
         await change {
             $0.lastStatus = .stopped
@@ -265,7 +553,50 @@ public actor TaskSupervisor {
         for waiter in waiters { waiter.resume(returning: snapshot) }
     }
 
+    // MARK: adoption
+
+    /// Takes over a task after a berthd restart: every process `runtime.json` names that is still the
+    /// same process is watched again; one that ended while berthd was down is reported with the exit code
+    /// its shim recorded. A task that was still starting cannot finish starting and is stopped.
+    public func resumeAdopted() async {
+        adopted = Set(runtime.running.keys)
+        if let holder = runtime.pidHolderShim, holder.isAlive, ChildReaper.shared.adopt(holder.pid) {
+            holderShim = holder.pid
+            watchHolderExit(holder.pid)
+        }
+        for (name, record) in runtime.running.sorted(by: { $0.key < $1.key }) {
+            everStarted.insert(name)
+            containerStartedAt[name] = Date()
+            if record.shim.isAlive, ChildReaper.shared.adopt(record.shim.pid) {
+                shims[name] = record.shim.pid
+                watchExit(of: name, shim: record.shim.pid)
+                if let container = containers.first(where: { $0.name == name }) { startHealthChecks(container) }
+            }
+        }
+        logger().info("re-adopted task", metadata: ["running": "\(shims.keys.sorted())"])
+        for (name, _) in runtime.running where shims[name] == nil {
+            await containerExited(name, shim: 0, status: nil)
+        }
+        // Containers that never started, in a task that was still starting: berthd cannot resume that.
+        if !stopRequested && snapshot.lastStatus < .running {
+            await stop(
+                code: .taskFailedToStart,
+                reason: "ResourceInitializationError: berthd restarted while the task was starting")
+        } else if !stopRequested && snapshot.desiredStatus == "STOPPED" {
+            await stop(
+                code: snapshot.stopCode ?? .userInitiated, reason: snapshot.stoppedReason ?? "Task stopped by user")
+        } else if stopRequested == false && shims.isEmpty {
+            await stop(code: .essentialContainerExited, reason: "Essential container in task exited")
+        }
+    }
+
     // MARK: plumbing
+
+    private func specPath(_ name: String) -> String { "\(taskDirectory)/\(name).spec" }
+    private func shimLogPath(_ name: String) -> String { "\(taskDirectory)/\(name).shim.log" }
+    private func exitCodePath(_ name: String) -> String { "\(taskDirectory)/\(name).exit" }
+
+    private func writeRuntime() throws { try runtime.write(taskDirectory: taskDirectory) }
 
     private func pinNetworkNamespace() async throws {
         let pid = try ProcessSpawner.spawn(
@@ -295,18 +626,25 @@ struct TaskStartFailure: Error {
     init(_ reason: String) { self.reason = reason }
 }
 
-/// Reads a shim's readiness pipe off the cooperative thread pool: true if it said "started".
+/// Reads a shim's readiness pipe off the cooperative thread pool: the host pid of the started process
+/// ("started <pid>"), or nil if it never started.
 enum ShimReadiness {
-    static func wait(_ fd: Int32) async -> Bool {
+    static func wait(_ fd: Int32) async -> pid_t? {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                var buffer = [UInt8](repeating: 0, count: 16)
+                var buffer = [UInt8](repeating: 0, count: 64)
                 var count = 0
                 repeat {
                     count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 } while count < 0 && errno == EINTR
                 close(fd)
-                continuation.resume(returning: count > 0)
+                let text = count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : ""
+                let words = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+                guard words.first == "started", words.count >= 2, let pid = pid_t(words[1]) else {
+                    continuation.resume(returning: nil)
+                    return
+                }
+                continuation.resume(returning: pid)
             }
         }
     }
