@@ -386,4 +386,59 @@ final class DaemonEndToEndTests {
         #expect(String(decoding: seen, as: UTF8.self) == "tick-0\ntick-1\ntick-2\ntick-3\ntick-4\n")
         #expect(describe(arn)["lastStatus"] as? String == "STOPPED")
     }
+
+    /// A raw request to berthd's socket with curl: (HTTP status, body).
+    func rawRequest(target: String?, body: String, socket: Bool = true) -> (status: Int, body: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        var arguments = ["-sS", "-o", "-", "-w", "\n%{http_code}", "-X", "POST"]
+        arguments += socket ? ["--unix-socket", socketPath, "http://berthd/"] : ["http://127.0.0.1:\(port)/"]
+        arguments += ["-H", "Content-Type: application/x-amz-json-1.1", "--data-binary", "@-"]
+        if let target { arguments += ["-H", "X-Amz-Target: AmazonEC2ContainerServiceV20141113.\(target)"] }
+        process.arguments = arguments
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try? process.run()
+        input.fileHandleForWriting.write(Data(body.utf8))
+        try? input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+
+    @Test func badInputGetsA400WithAClearMessageAndChangesNothing() throws {
+        #expect(registerBusybox("keeper", script: "true"))
+        let before = ecs(["list-task-definitions"]).json["taskDefinitionArns"] as? [String]
+        let cases: [(target: String?, body: String, type: String)] = [
+            ("RegisterTaskDefinition", "{\"family\": ", "SerializationException"),
+            ("RegisterTaskDefinition", "[1, 2]", "InvalidParameterException"),
+            ("NoSuchOperation", "{}", "UnknownOperationException"),
+            ("RegisterTaskDefinition", "{\"family\": 7, \"containerDefinitions\": []}", ""),
+            ("RegisterTaskDefinition", "{\"family\": \"keeper\", \"containerDefinitions\": \"no\"}", ""),
+            ("RunTask", "{\"taskDefinition\": \"keeper\", \"count\": \"ten\"}", ""),
+            (nil, "{}", ""),
+        ]
+        for (target, body, type) in cases {
+            let reply = rawRequest(target: target, body: body)
+            #expect(reply.status == 400, "\(target ?? "no target") \(body): \(reply.status) \(reply.body)")
+            let json = (try? JSONSerialization.jsonObject(with: Data(reply.body.utf8))) as? [String: Any]
+            let message = json?["message"] as? String ?? json?["Message"] as? String ?? ""
+            #expect(!message.isEmpty, "no message for \(body): \(reply.body)")
+            if !type.isEmpty { #expect((json?["__type"] as? String)?.hasSuffix(type) == true, "\(reply.body)") }
+        }
+        // An oversized body is refused without being read whole.
+        let huge = "{\"family\": \"" + String(repeating: "x", count: 12 << 20) + "\"}"
+        #expect(rawRequest(target: "RegisterTaskDefinition", body: huge).status >= 400)
+        // Unsigned loopback TCP.
+        let unsigned = rawRequest(target: "ListClusters", body: "{}", socket: false)
+        #expect(unsigned.status == 400 || unsigned.status == 403)
+        #expect(unsigned.body.contains("MissingAuthenticationToken") || unsigned.body.contains("UnrecognizedClient"))
+        // berthd still serves, and nothing it stores changed.
+        #expect(ecs(["list-task-definitions"]).json["taskDefinitionArns"] as? [String] == before)
+        let tasks = ecs(["list-tasks", "--desired-status", "STOPPED"]).json["taskArns"] as? [String]
+        #expect(tasks == [])
+    }
 }
