@@ -263,4 +263,39 @@ struct TaskSemanticsTests {
         #expect(log(separate, "b").contains { $0.text.contains("ps -o args") })
         _ = await stopAndClean(separate)
     }
+
+    // restartAttemptPeriod is 60-1800 at registration; the engine takes what it is given, so these run
+    // with a 1 s period instead of waiting a minute.
+    @Test func aRestartPolicyRestartsTheContainerInPlaceWithTheSameLog() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let task = try supervisor([
+            #"{"name":"flaky","image":"busybox","stopTimeout":2,"restartPolicy":{"enabled":true,"restartAttemptPeriod":1},"command":["sh","-c","echo run >> /runs; cat /runs | wc -l; sleep 1.2; exit 5"]}"#
+        ])
+        await task.start()
+        let thirdRun = await until(task) { _ in log(task, "flaky").contains { $0.text.hasSuffix("3") } }
+        // Still the same task, still RUNNING; the writable layer survived the restarts (the count grows).
+        #expect(thirdRun.lastStatus == .running)
+        let counts = log(task, "flaky").map { $0.text.trimmingCharacters(in: .whitespaces) }
+        #expect(Array(counts.prefix(3)) == ["1", "2", "3"])
+        _ = await stopAndClean(task)
+    }
+
+    @Test func aRestartPolicyLeavesEarlyExitsAndIgnoredCodesAlone() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let early = try supervisor([
+            #"{"name":"early","image":"busybox","restartPolicy":{"enabled":true,"restartAttemptPeriod":60},"command":["sh","-c","echo run; exit 5"]}"#
+        ])
+        await early.start()
+        let earlyStopped = await early.waitUntilStopped()
+        #expect(earlyStopped.stopCode == .essentialContainerExited)
+        #expect(log(early, "early").map(\.text) == ["run"])
+
+        let ignored = try supervisor([
+            #"{"name":"done","image":"busybox","restartPolicy":{"enabled":true,"restartAttemptPeriod":1,"ignoredExitCodes":[0]},"command":["sh","-c","echo run; sleep 1.2; exit 0"]}"#
+        ])
+        await ignored.start()
+        let ignoredStopped = await ignored.waitUntilStopped()
+        #expect(ignoredStopped.containers[0].exitCode == 0)
+        #expect(log(ignored, "done").map(\.text) == ["run"])
+    }
 }

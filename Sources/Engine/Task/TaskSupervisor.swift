@@ -67,6 +67,10 @@ public actor TaskSupervisor {
     private var adopted: Set<String> = []
     /// Containers whose shim berth had to SIGKILL: exit code 137 even without the shim's record.
     private var killedShims: Set<String> = []
+    private var images: [String: ImageRecord] = [:]
+    /// Bumped on every (re)start of a container, so a health-check loop of an earlier run ends.
+    private var runGeneration: [String: Int] = [:]
+    private var restartCounts: [String: Int] = [:]
     private var stopRequested = false
     private var exitWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
     private var finished: [CheckedContinuation<TaskSnapshot, Never>] = []
@@ -142,6 +146,7 @@ public actor TaskSupervisor {
                 $0.pullStartedAt = Date()
             }
             let images = try resolveImages()
+            self.images = images
             await change {
                 $0.pullStoppedAt = Date()
                 $0.lastStatus = .activating
@@ -331,6 +336,7 @@ public actor TaskSupervisor {
             }
         }
         logger(name).info("container exited", metadata: ["exitCode": "\(code.map(String.init) ?? "unknown")"])
+        if let container, launchFailure == nil, await restartIfPolicyAllows(container, exitCode: code) { return }
         try? environment.images.removeContainerLayer(id: container?.runtimeID ?? "")
         let waiters = exitWaiters.removeValue(forKey: name) ?? []
         for waiter in waiters { waiter.resume() }
@@ -339,6 +345,41 @@ public actor TaskSupervisor {
         } else if container?.essential == true, !stopRequested {
             await change { $0.executionStoppedAt = Date() }
             await stop(code: .essentialContainerExited, reason: "Essential container in task exited")
+        }
+    }
+
+    /// ECS's container restart policy: a container that exits (with a code not in `ignoredExitCodes`)
+    /// after running at least `restartAttemptPeriod` seconds (default 300, 60-1800) is started again in
+    /// place: same writable layer, same log stream; one that exits sooner is not restarted.
+    private func restartIfPolicyAllows(_ container: PlannedContainer, exitCode: Int?) async -> Bool {
+        guard let policy = container.definition.restartPolicy, policy.enabled == true, !stopRequested,
+            let exitCode, !(policy.ignoredExitCodes ?? []).contains(exitCode),
+            let started = containerStartedAt[container.name],
+            Date().timeIntervalSince(started) >= TimeInterval(policy.restartAttemptPeriod ?? 300)
+        else { return false }
+        let image: ImageRecord
+        if let known = images[container.name] {
+            image = known
+        } else if let resolved = try? environment.images.resolve(container.definition.image ?? "") {
+            image = resolved
+        } else {
+            return false
+        }
+        restartCounts[container.name, default: 0] += 1
+        logger(container.name).info(
+            "restarting container (restartPolicy)",
+            metadata: ["exitCode": "\(exitCode)", "restart": "\(restartCounts[container.name] ?? 0)"])
+        await change {
+            if let index = $0.containers.firstIndex(where: { $0.name == container.name }) {
+                $0.containers[index].lastStatus = .pending
+            }
+        }
+        do {
+            try await launchAndAwaitReadiness(container, image: image)
+            return true
+        } catch {
+            logger(container.name).error("restart failed", metadata: ["error": "\(error)"])
+            return false
         }
     }
 
@@ -401,19 +442,22 @@ public actor TaskSupervisor {
     // MARK: health
 
     private func startHealthChecks(_ container: PlannedContainer) {
+        runGeneration[container.name, default: 0] += 1
         guard let tracker = HealthTracker(container.definition.healthCheck) else { return }
         health[container.name] = tracker
-        Task { [weak self] in await self?.runHealthChecks(container.name) }
+        let generation = runGeneration[container.name] ?? 0
+        Task { [weak self] in await self?.runHealthChecks(container.name, generation: generation) }
     }
 
     /// Docker's schedule, which ECS uses: the first check one interval after the start, then one per
     /// interval; each killed after `timeout` and counted as a failure.
-    private func runHealthChecks(_ name: String) async {
-        while let tracker = health[name], shims[name] != nil, !stopRequested {
+    private func runHealthChecks(_ name: String, generation: Int) async {
+        func current() -> Bool { runGeneration[name] == generation && shims[name] != nil && !stopRequested }
+        while let tracker = health[name], current() {
             try? await Task.sleep(nanoseconds: UInt64(tracker.interval) * 1_000_000_000)
-            guard shims[name] != nil, !stopRequested, let pid = runtime.running[name]?.containerPID else { return }
+            guard current(), let pid = runtime.running[name]?.containerPID else { return }
             let success = await runHealthCheck(name, target: pid, tracker: tracker)
-            guard var updated = health[name], shims[name] != nil else { return }
+            guard var updated = health[name], current() else { return }
             let before = updated.status
             updated.record(success: success, elapsed: Date().timeIntervalSince(containerStartedAt[name] ?? Date()))
             health[name] = updated
