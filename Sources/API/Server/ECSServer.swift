@@ -114,10 +114,11 @@ public final class ECSServer: Sendable {
         let deadline = Task {
             try await Task.sleep(for: configuration.shutdownGracePeriod)
             connections.closeAll()
-            for loop in running.acceptLoops { loop.cancel() }
+            connections.cancelAll()
         }
         for loop in running.acceptLoops { await loop.value }
         deadline.cancel()
+        await connections.closeUnclaimed()
         try await running.group.shutdownGracefully()
         state.withLock { $0 = .stopped }
         logger.info("ECS API stopped")
@@ -179,12 +180,15 @@ public final class ECSServer: Sendable {
     /// quiescing), berth's own answer to malformed HTTP, then an async channel for `HTTPConnection`.
     private var httpChannelInitializer: @Sendable (any Channel) -> EventLoopFuture<HTTPServerConnection> {
         let logger = self.logger
+        let connections = self.connections
         return { channel in
             channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                     withPipeliningAssistance: true, withErrorHandling: false)
                 try channel.pipeline.syncOperations.addHandler(MalformedHTTPResponder(logger: logger))
-                return try HTTPServerConnection(wrappingChannelSynchronously: channel)
+                let connection = try HTTPServerConnection(wrappingChannelSynchronously: channel)
+                connections.accepted(connection)
+                return connection
             }
         }
     }
@@ -195,22 +199,29 @@ public final class ECSServer: Sendable {
             maximumBodyBytes: configuration.maximumBodyBytes, logger: logger)
         let connections = self.connections
         let logger = self.logger
+        // The accept loop is never cancelled: a cancelled iteration would drop connections NIO has already
+        // accepted and buffered, and an NIOAsyncChannel dropped without being served traps
+        // ("Deinited NIOAsyncWriter without calling finish()"). It ends when its listener is closed;
+        // past the grace period `stop()` cancels the connection tasks instead.
         return Task {
             do {
                 try await listener.executeThenClose { inbound in
-                    try await withThrowingDiscardingTaskGroup { group in
-                        for try await client in inbound {
-                            group.addTask {
-                                connections.add(client.channel)
-                                defer { connections.remove(client.channel) }
-                                await connection.serve(client)
-                            }
+                    for try await client in inbound {
+                        connections.claimed(client)
+                        let channel = client.channel
+                        connections.add(channel)
+                        let task = Task {
+                            await connection.serve(client)
+                            connections.remove(channel)
+                            connections.finished(channel)
                         }
+                        connections.track(task, for: channel)
                     }
                 }
             } catch {
                 logger.error("stopped accepting connections", metadata: ["error": "\(error)"])
             }
+            await connections.waitForAll()
         }
     }
 }
