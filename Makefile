@@ -4,7 +4,7 @@ BUILD_FLAGS ?=
 FIXTURES ?= $(CURDIR)/.build/fixtures
 BIN = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)
 
-.PHONY: deps build fixtures test unit-test demo format lint clean
+.PHONY: deps build fixtures test unit-test demo format lint clean test-vm
 
 deps:
 	@scripts/install-deps.sh
@@ -18,6 +18,12 @@ fixtures: deps
 # Every suite, root and real kernel included; integration tests drive the built berth binaries.
 test: build fixtures
 	BERTH_FIXTURES=$(FIXTURES) BERTH_BIN_DIR=$(BIN) $(SWIFT) test $(BUILD_FLAGS)
+
+# The VM lane (scripts/vm-lane, DESIGN §6): the built test binary on pure cgroup v2 in a qemu guest.
+VM_TEST_FILTER ?= CgroupsTests
+test-vm: deps
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	VM_TEST_FILTER='$(VM_TEST_FILTER)' VM_TEST_BINARY=$(BIN)/berthPackageTests.xctest scripts/vm-lane/run.sh
 
 # The seed's nginx task (examples/fargate-task.json), run by berth and fetched with curl.
 demo: build fixtures

@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "LinuxKit", dependencies: ["CLinuxKit"]),
         // Foundation-free: linked into berth-shim, which must start fast and stay single-threaded.
         .target(name: "Isolation", dependencies: ["LinuxKit", "CSeccomp", "CCap"]),
+        // cgroup v2 and v1 drivers: limits, stats, OOM events, teardown (issue 5).
+        .target(name: "Cgroups", dependencies: ["LinuxKit", "CLinuxKit"]),
         .target(
             name: "Images",
             dependencies: ["LinuxKit", "CArchive", .product(name: "Crypto", package: "swift-crypto")]
@@ -81,6 +83,7 @@ let package = Package(
 
         .testTarget(name: "ECSModelTests", dependencies: ["ECSModel"]),
         .testTarget(name: "IsolationTests", dependencies: ["Isolation"]),
+        .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "LinuxKit"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "CArchive"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Store", "Images", "ECSModel"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),

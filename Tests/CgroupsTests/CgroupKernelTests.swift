@@ -1,0 +1,240 @@
+import Cgroups
+import Foundation
+import Testing
+
+/// The auto-detected driver on the real kernel (v1 on this hybrid host, v2 in the VM lane), with real
+/// processes. Serialized: CPU measurements must not compete with each other. Every test tears its groups
+/// down in `defer`, failures included, and checks nothing is left under its private tasks directory.
+@Suite("Cgroups on the real kernel (root)", .serialized, .enabled(if: getuid() == 0, "needs root"))
+final class CgroupKernelTests {
+    let driver: any CgroupDriver
+    var children: [Process] = []
+    var tasks: [TaskCgroup] = []
+
+    /// Seconds each CPU measurement runs; the VM lane may shorten it (BERTH_CGROUP_WINDOW_SECONDS).
+    let window = Double(ProcessInfo.processInfo.environment["BERTH_CGROUP_WINDOW_SECONDS"] ?? "") ?? 5
+    let busybox = "/bin/busybox"
+    let cores = max(2, ProcessInfo.processInfo.activeProcessorCount)
+
+    init() throws {
+        driver = try CgroupDiscovery.driver(
+            CgroupConfiguration(tasksDirectory: "berth-test-\(UInt32.random(in: 0...UInt32.max))"))
+        try driver.adoptDaemon()
+    }
+
+    deinit {
+        for child in children where child.isRunning { kill(child.processIdentifier, SIGKILL) }
+        for task in tasks { _ = try? driver.destroy(task) }
+        try? driver.removeTasksDirectory()
+        for child in children { child.waitUntilExit() }
+    }
+
+    func makeTask(_ resources: TaskResources) throws -> TaskCgroup {
+        let task = try driver.createTaskGroup(taskID: "t\(UInt32.random(in: 0...UInt32.max))", limits: .task(resources))
+        tasks.append(task)
+        return task
+    }
+
+    /// Starts `script` under busybox sh, gated on a line on stdin so it runs no user code before it is in
+    /// `group`, then moves it there and lets it go.
+    @discardableResult
+    func start(_ script: String, in group: CgroupGroup) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: busybox)
+        process.arguments = ["sh", "-c", "read go; " + script]
+        let gate = Pipe()
+        process.standardInput = gate
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        children.append(process)
+        try driver.addProcess(process.processIdentifier, to: group)
+        gate.fileHandleForWriting.write(Data("go\n".utf8))
+        return process
+    }
+
+    func busyLoops(_ count: Int, in group: CgroupGroup) throws {
+        for _ in 0..<count { try start("while :; do :; done", in: group) }
+    }
+
+    func monotonicSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    /// CPUs used by each group over the window: its own usage counter over elapsed monotonic time.
+    func cpuRate(_ groups: [CgroupGroup]) throws -> [Double] {
+        Thread.sleep(forTimeInterval: 0.5)  // let the loops start and the quota settle
+        let before = try groups.map { try driver.stats($0).cpuUsageMicros }
+        let start = monotonicSeconds()
+        Thread.sleep(forTimeInterval: window)
+        let after = try groups.map { try driver.stats($0).cpuUsageMicros }
+        let elapsed = monotonicSeconds() - start
+        return zip(before, after).map { Double($1 - $0) / 1e6 / elapsed }
+    }
+
+    func expectGone(_ task: TaskCgroup, sourceLocation: SourceLocation = #_sourceLocation) {
+        for directory in task.group.directories {
+            #expect(
+                !FileManager.default.fileExists(atPath: directory), "left: \(directory)", sourceLocation: sourceLocation
+            )
+        }
+    }
+
+    /// A pid is gone when it no longer exists or is a zombie its parent has not reaped yet.
+    func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        return stat[stat.index(close, offsetBy: 2)] != "Z"
+    }
+
+    /// The VM lane sets BERTH_EXPECT_CGROUP_VERSION=v2, so a lane that silently ran v1 fails.
+    @Test func autoDetectionPicksTheHostsVersion() {
+        let expected = ProcessInfo.processInfo.environment["BERTH_EXPECT_CGROUP_VERSION"]
+        let unified =
+            (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8))?
+            .split(separator: "\n").contains { $0.contains(" /sys/fs/cgroup ") && $0.contains(" - cgroup2 ") } ?? false
+        #expect(driver.version == (unified ? .v2 : .v1))
+        if let expected { #expect(driver.version.rawValue == expected) }
+    }
+
+    @Test func cpu256GetsAQuarterOfACPU() throws {
+        let task = try makeTask(TaskResources(cpuUnits: 256, memoryMiB: 512))
+        let app = try driver.createContainerGroup(
+            "app", in: task,
+            limits: .container(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil)))
+        try busyLoops(cores, in: app.group)
+        let rate = try cpuRate([task.group])[0]
+        #expect(abs(rate - 0.25) <= 0.025, "cpu 256 used \(rate) CPUs")
+        #expect(try driver.stats(task.group).cpuThrottledPeriods > 0)
+        try driver.destroy(task)
+        expectGone(task)
+    }
+
+    @Test func cpu1024GetsOneCPU() throws {
+        let task = try makeTask(TaskResources(cpuUnits: 1024, memoryMiB: 2048))
+        let app = try driver.createContainerGroup(
+            "app", in: task,
+            limits: .container(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil)))
+        try busyLoops(cores, in: app.group)
+        let rate = try cpuRate([task.group])[0]
+        #expect(abs(rate - 1.0) <= 0.1, "cpu 1024 used \(rate) CPUs")
+        try driver.destroy(task)
+        expectGone(task)
+    }
+
+    @Test func weightsOneToThreeSplitAContendedTask() throws {
+        let task = try makeTask(TaskResources(cpuUnits: 1024, memoryMiB: 2048))
+        // 1:3 as the kernel sees it: v1 shares 256:768; v2 weights 100:300 (shares 1024 and 4042 under the
+        // 2025 formula, which is not proportional).
+        let (light, heavy): (UInt64, UInt64) = driver.version == .v1 ? (256, 768) : (1024, 4042)
+        let a = try driver.createContainerGroup("a", in: task, limits: CgroupLimits(cpuShares: light, oomGroup: true))
+        let b = try driver.createContainerGroup("b", in: task, limits: CgroupLimits(cpuShares: heavy, oomGroup: true))
+        try busyLoops(cores, in: a.group)
+        try busyLoops(cores, in: b.group)
+        let rates = try cpuRate([a.group, b.group])
+        let share = rates[0] / (rates[0] + rates[1])
+        #expect(abs(share - 0.25) <= 0.25 * 0.15, "light container got \(share) of the task (\(rates))")
+        try driver.destroy(task)
+        expectGone(task)
+    }
+
+    @Test func aMemoryHogOverItsLimitIsOOMKilledAndTheKillIsSeen() throws {
+        let task = try makeTask(TaskResources(cpuUnits: 1024, memoryMiB: 512))
+        let hog = try driver.createContainerGroup(
+            "hog", in: task,
+            limits: .container(ContainerResources(cpuUnits: nil, memoryMiB: 256, memoryReservationMiB: nil)))
+        let sidecar = try driver.createContainerGroup(
+            "sidecar", in: task,
+            limits: .container(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil)))
+        let seen = LockedCounts()
+        let watch = try driver.watchOOMKills(hog) { seen.record($0) }
+        defer { watch.cancel() }
+        let survivor = try start("exec sleep 1000", in: sidecar.group)
+        // dd's buffer of 400 MiB, filled from /dev/zero, is touched page by page: over the 256 MiB limit.
+        let victim = try start("exec \(busybox) dd if=/dev/zero of=/dev/null bs=400M count=1", in: hog.group)
+        victim.waitUntilExit()
+        #expect(victim.terminationReason == .uncaughtSignal && victim.terminationStatus == SIGKILL)
+        #expect(waitFor { seen.last > 0 }, "the OOM watch never fired")
+        #expect(try driver.oomKillCount(hog.group) >= 1)
+        #expect(try driver.oomKillCount(sidecar.group) == 0)
+        #expect(survivor.isRunning)
+        let peak = try driver.stats(hog.group).memoryPeakBytes ?? 0
+        #expect(peak <= 256 << 20 && peak > 128 << 20, "peak \(peak)")
+        let report = try driver.destroy(task)
+        #expect(report.oomKills["hog", default: 0] >= 1)
+        #expect(report.oomKills["sidecar"] == 0)
+        expectGone(task)
+    }
+
+    @Test func aForkBombIsHeldByPidsMax() throws {
+        let task = try makeTask(TaskResources(cpuUnits: 512, memoryMiB: 512, pidsMax: 64))
+        let bomb = try driver.createContainerGroup(
+            "bomb", in: task,
+            limits: .container(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil)))
+        try start("b() { b | b & }; b; sleep 1000", in: bomb.group)
+        var highest: UInt64 = 0
+        for _ in 0..<20 {
+            Thread.sleep(forTimeInterval: 0.05)
+            highest = max(highest, try driver.stats(task.group).pidsCurrent)
+        }
+        #expect(highest <= 64)
+        #expect(highest >= 32, "the bomb never grew (\(highest)): did it run in the group?")
+        try driver.destroy(task)
+        expectGone(task)
+    }
+
+    @Test func teardownKillsDaemonizedGrandchildrenAndLeavesNothing() throws {
+        let task = try makeTask(TaskResources(cpuUnits: 256, memoryMiB: 512))
+        let app = try driver.createContainerGroup(
+            "app", in: task,
+            limits: .container(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil)))
+        let side = try driver.createContainerGroup(
+            "side", in: task,
+            limits: .container(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil)))
+        // Double fork plus setsid: the grandchildren leave the shell's session and are reparented.
+        let script =
+            "(\(busybox) setsid \(busybox) sh -c 'sleep 1000 & sleep 1000 &' &); (sleep 1000 &); exec sleep 1000"
+        try start(script, in: app.group)
+        try start(script, in: side.group)
+        var pids: [Int32] = []
+        _ = waitFor {
+            pids =
+                task.group.procsFiles.flatMap(Self.pids(in:)) + app.procsFiles.flatMap(Self.pids(in:))
+                + side.procsFiles.flatMap(Self.pids(in:))
+            return Set(pids).count >= 8
+        }
+        #expect(Set(pids).count >= 8, "expected 4 processes per container, saw \(Set(pids).sorted())")
+        try driver.destroy(task)
+        #expect(waitFor { pids.allSatisfy { !self.isAlive($0) } }, "survivors: \(pids.filter(isAlive))")
+        expectGone(task)
+        try driver.removeTasksDirectory()
+        for directory in driver.tasksDirectories {
+            #expect(!FileManager.default.fileExists(atPath: directory), "left: \(directory)")
+        }
+    }
+
+    static func pids(in procsFile: String) -> [Int32] {
+        ((try? String(contentsOfFile: procsFile, encoding: .utf8)) ?? "").split(separator: "\n").compactMap {
+            Int32($0)
+        }
+    }
+
+    /// Polls up to 20 s (the VM lane is slow); the result, not the time taken, is what tests assert.
+    func waitFor(_ condition: () -> Bool) -> Bool {
+        for _ in 0..<400 {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return condition()
+    }
+}
+
+final class LockedCounts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [UInt64] = []
+    func record(_ value: UInt64) { lock.withLock { values.append(value) } }
+    var last: UInt64 { lock.withLock { values.last ?? 0 } }
+}
