@@ -125,6 +125,7 @@ struct ContainerSetup {
         let mounts = SecureMounts(rootFD: rootFD)
         try mountFilesystems(mounts)
         try DeviceNodes.populate(mounts)
+        try mountFiles(mounts)
         try pivotRoot(rootFD)
         // Docker creates a missing working directory even when the root ends up read-only.
         try prepareWorkingDirectory()
@@ -152,6 +153,27 @@ struct ContainerSetup {
         try mounts.mount(source: "mqueue", at: "/dev/mqueue", type: "mqueue", flags: nosuidNoexecNodev, data: nil)
         try mounts.mount(
             source: "sysfs", at: "/sys", type: "sysfs", flags: nosuidNoexecNodev | UInt(MS_RDONLY), data: nil)
+    }
+
+    /// /etc/hosts, /etc/resolv.conf, /etc/hostname: bound from the task's files, read-only if asked.
+    private func mountFiles(_ mounts: SecureMounts) throws(LaunchError) {
+        for file in spec.fileMounts {
+            let fd: Int32
+            do {
+                fd = try mounts.openTarget(file.target, directory: false)
+            } catch .invalidSpec(_) {
+                continue  // the image made it a symlink (e.g. to a resolver's runtime file): leave it be
+            }
+            defer { close(fd) }
+            try mounts.mount(
+                source: file.source, onto: fd, type: nil, flags: UInt(MS_BIND), data: nil, describing: file.target)
+            // The fd still names the file under the new mount: reopen the path to remount the bind itself.
+            let top = try mounts.openTarget(file.target, directory: false)
+            defer { close(top) }
+            let flags =
+                UInt(MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC) | (file.readonly ? UInt(MS_RDONLY) : 0)
+            try mounts.mount(source: nil, onto: top, type: nil, flags: flags, data: nil, describing: file.target)
+        }
     }
 
     /// pivot_root(".", ".") then detach the old root, as runc does: no temporary directory inside the

@@ -47,6 +47,9 @@ public struct LaunchSpec: Sendable, Equatable {
     /// `berth run`: the shim (and with it the container) dies with the berth process that started it.
     /// The daemon's tasks leave this off: they must outlive berthd.
     public var dieWithParent: Bool = false
+    /// Host files bound over paths in the container, as Docker does for /etc/hosts, /etc/resolv.conf and
+    /// /etc/hostname: created in the rootfs if missing; skipped if the image made the path a symlink.
+    public var fileMounts: [FileMount] = []
     public var maskedPaths: [String] = DefaultPaths.masked
     public var readonlyPaths: [String] = DefaultPaths.readonly
 
@@ -66,6 +69,18 @@ public struct RootfsMount: Sendable, Equatable {
         self.target = target
         self.type = type
         self.source = source
+    }
+}
+
+public struct FileMount: Sendable, Equatable {
+    public var source: String
+    public var target: String
+    public var readonly: Bool
+
+    public init(source: String, target: String, readonly: Bool = false) {
+        self.source = source
+        self.target = target
+        self.readonly = readonly
     }
 }
 

@@ -8,7 +8,9 @@
 /// does an image config) would smuggle in records of its own, e.g. a second `rootfs.source`. So the
 /// encoder refuses such values outright, and the decoder refuses a repeated single-valued key.
 public enum LaunchSpecCodec {
-    static let listKeys: Set<String> = ["arg", "env", "cap", "rlimit", "masked", "readonly", "cgroupProcs"]
+    static let listKeys: Set<String> = [
+        "arg", "env", "cap", "rlimit", "masked", "readonly", "cgroupProcs", "fileMount",
+    ]
 
     public static func encode(_ spec: LaunchSpec) throws(LaunchError) -> [UInt8] {
         var out: [UInt8] = []
@@ -43,6 +45,12 @@ public enum LaunchSpecCodec {
         if let path = spec.logPath { put("log", path) }
         if let path = spec.exitCodePath { put("exitCode", path) }
         put("dieWithParent", spec.dieWithParent ? "1" : "0")
+        for mount in spec.fileMounts {
+            guard !mount.source.contains(" "), !mount.target.contains(" ") else {
+                throw .invalidSpec("file mount paths may not contain spaces: \(mount.source) -> \(mount.target)")
+            }
+            put("fileMount", "\(mount.readonly ? "ro" : "rw") \(mount.source) \(mount.target)")
+        }
         for path in spec.maskedPaths { put("masked", path) }
         for path in spec.readonlyPaths { put("readonly", path) }
         if let smuggled { throw .invalidSpec("\(smuggled) contains a NUL character") }
@@ -103,6 +111,12 @@ public enum LaunchSpecCodec {
             case "log": spec.logPath = value
             case "exitCode": spec.exitCodePath = value
             case "dieWithParent": spec.dieWithParent = value == "1"
+            case "fileMount":
+                let parts = value.split(separator: " ", maxSplits: 2).map(String.init)
+                guard parts.count == 3, parts[0] == "ro" || parts[0] == "rw" else {
+                    throw .invalidSpec("bad fileMount \(value)")
+                }
+                spec.fileMounts.append(FileMount(source: parts[1], target: parts[2], readonly: parts[0] == "ro"))
             case "masked": spec.maskedPaths.append(value)
             case "readonly": spec.readonlyPaths.append(value)
             default: throw .invalidSpec("unknown key \(key)")

@@ -298,4 +298,16 @@ struct TaskSemanticsTests {
         #expect(ignoredStopped.containers[0].exitCode == 0)
         #expect(log(ignored, "done").map(\.text) == ["run"])
     }
+
+    @Test func everyContainerGetsTheTasksHostsHostnameAndResolvConf() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let task = try supervisor([
+            #"{"name":"reader","image":"busybox","command":["sh","-c","cat /etc/hostname; grep -c localhost /etc/hosts; grep -c '^nameserver 127' /etc/resolv.conf; hostname"]}"#
+        ])
+        await task.start()
+        _ = await task.waitUntilStopped()
+        let name = String(task.taskID.prefix(12))
+        // hostname file, two localhost lines, no loopback resolver, the UTS hostname.
+        #expect(log(task, "reader").map(\.text) == [name, "2", "0", name])
+    }
 }

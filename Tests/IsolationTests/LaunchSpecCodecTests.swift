@@ -26,6 +26,7 @@ struct LaunchSpecCodecTests {
         spec.logPath = "/var/lib/berth/tasks/t1/logs/app"
         spec.exitCodePath = "/var/lib/berth/tasks/t1/app.exit"
         spec.dieWithParent = true
+        spec.fileMounts = [FileMount(source: "/var/lib/berth/tasks/t1/hosts", target: "/etc/hosts", readonly: true)]
         spec.seccompProgramPath = "/var/lib/berth/seccomp/r2-abc.bpf"
         spec.maskedPaths = ["/proc/kcore"]
         spec.readonlyPaths = []

@@ -71,6 +71,8 @@ public actor TaskSupervisor {
     /// Bumped on every (re)start of a container, so a health-check loop of an earlier run ends.
     private var runGeneration: [String: Int] = [:]
     private var restartCounts: [String: Int] = [:]
+    /// The task's address in its subnet, once networking gave it one.
+    private var privateAddress: String?
     private var stopRequested = false
     private var exitWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
     private var finished: [CheckedContinuation<TaskSnapshot, Never>] = []
@@ -276,6 +278,9 @@ public actor TaskSupervisor {
         // The daemon's tasks outlive berthd; a restarted berthd adopts them.
         plan.spec.dieWithParent = false
         if let holder = runtime.pidHolder { plan.spec.pidNamespacePath = "/proc/\(holder.pid)/ns/pid" }
+        plan.spec.fileMounts = try TaskNameFiles.write(
+            to: taskDirectory, hostname: String(taskID.prefix(12)), address: privateAddress
+        ).map { FileMount(source: $0.source, target: $0.target) }
         let logPath = TaskLogPaths.logPath(
             taskDirectory: taskDirectory, container: container.definition, taskID: taskID)
         try FileManager.default.createDirectory(
