@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "ECSModel", "Images", "Isolation", "LinuxKit", "CLinuxKit", "Store",
+                "ECSModel", "Images", "Isolation", "LinuxKit", "CLinuxKit", "Store", "Cgroups",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "berthd",
             dependencies: [
-                "API", "Engine", "Store", "ECSModel",
+                "API", "Engine", "Store", "ECSModel", "Cgroups",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -89,6 +89,6 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "APITests", dependencies: ["API", "ECSModel"]),
         .testTarget(name: "ECSCLITests", dependencies: ["ECSCLI", "ECSModel"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Isolation", "Engine", "Images", "ECSModel"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Isolation", "Engine", "Images", "ECSModel", "Cgroups"]),
     ]
 )

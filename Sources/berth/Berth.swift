@@ -7,7 +7,10 @@ struct Berth: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "berth",
         abstract: "A local AWS Fargate: runs ECS task definitions as isolated Linux processes.",
-        subcommands: [RunCommand.self, ImagesCommand.self, DaemonCommand.self, ECSCommand.self, LogsCommand.self]
+        subcommands: [
+            RunCommand.self, ImagesCommand.self, DaemonCommand.self, ECSCommand.self, LogsCommand.self,
+            StatsCommand.self,
+        ]
     )
 
     static func main() {

@@ -40,10 +40,8 @@ struct LogsCommand: ParsableCommand {
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
         let cutoff = try since.map(LogTime.parseSince)
-        let client = UnixSocketHTTPClient(
-            socketPath: socket ?? ProcessInfo.processInfo.environment["BERTH_SOCKET"]
-                ?? ECSCommandLine.defaultSocketPath)
-        var location = try locate(client)
+        let call = BerthdCall(socket: socket)
+        var location = try locate(call)
         let streams = location.streams.filter { container == nil || $0.containerName == container }
         if let container, streams.isEmpty {
             throw ValidationError("task \(task) has no container named \(container)")
@@ -57,7 +55,7 @@ struct LogsCommand: ParsableCommand {
             for index in readers.indices { readers[index].printNew() }
             guard follow, location.lastStatus != "STOPPED" else { break }
             usleep(200_000)
-            location = try locate(client)
+            location = try locate(call)
             if location.lastStatus == "STOPPED" {
                 // What the last containers wrote before the task stopped.
                 for index in readers.indices { readers[index].printNew() }
@@ -77,22 +75,10 @@ struct LogsCommand: ParsableCommand {
         var streams: [Stream]
     }
 
-    private func locate(_ client: UnixSocketHTTPClient) throws -> Location {
+    private func locate(_ call: BerthdCall) throws -> Location {
         var request: [String: String] = ["task": task]
         if let cluster { request["cluster"] = cluster }
-        let response: HTTPResponse
-        do {
-            response = try client.send(
-                operation: "BerthGetTaskLogs", body: Array(try JSONSerialization.data(withJSONObject: request)))
-        } catch {
-            throw ValidationError("\(error)")
-        }
-        guard response.status == 200 else {
-            let body = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
-            let type = (body?["__type"] as? String).map { $0.split(separator: "#").last.map(String.init) ?? $0 }
-            throw ValidationError("\(type ?? "Error"): \(body?["message"] as? String ?? "HTTP \(response.status)")")
-        }
-        return try JSONDecoder().decode(Location.self, from: Data(response.body))
+        return try call.send("BerthGetTaskLogs", request)
     }
 }
 

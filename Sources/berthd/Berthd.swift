@@ -2,6 +2,7 @@
 // loopback TCP with SigV4), keeps state in SQLite under --root, and runs tasks through berth-shim.
 import API
 import ArgumentParser
+import Cgroups
 import ECSModel
 import Engine
 import Foundation
@@ -39,6 +40,9 @@ struct Berthd: AsyncParsableCommand {
             """)
     var stopTasksOnExit = false
 
+    @Option(help: "The cgroup driver: auto (detected), v2 (unified) or v1 (hybrid hosts).")
+    var cgroupDriver: String = "auto"
+
     func run() async throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -51,10 +55,22 @@ struct Berthd: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let images = try ImageStore(root: root)
         let store = try BerthStore(path: "\(root)/state.db")
+        // Every task gets Fargate's limits or berthd does not start: never a silently unlimited task.
+        guard let mode = CgroupMode(rawValue: cgroupDriver) else {
+            throw ValidationError("--cgroup-driver takes auto, v1 or v2, not \(cgroupDriver)")
+        }
+        let cgroups: any CgroupDriver
+        do {
+            // Not "tasks": on cgroup v1 that is the interface file listing a group's threads.
+            cgroups = try CgroupDiscovery.driver(CgroupConfiguration(mode: mode, tasksDirectory: "berth-tasks"))
+            try cgroups.adoptDaemon()
+        } catch {
+            throw ValidationError("berthd cannot manage cgroups: \(error)")
+        }
+        logger.info("cgroups", metadata: ["driver": "\(cgroups.version)", "tasks": "\(cgroups.tasksDirectories)"])
         let engine = EngineEnvironment(
             root: root, shimPath: try HelperBinaries.path(of: "berth-shim"), netnsDirectory: "\(runDirectory)/netns",
-            images: images,
-            logger: logger)
+            images: images, logger: logger, cgroups: cgroups)
         let service = ECSService(
             configuration: ServiceConfiguration(region: region, accountID: accountId), store: store, engine: engine)
         try await service.reconcileAfterRestart()
@@ -91,6 +107,8 @@ struct Berthd: AsyncParsableCommand {
         try await server.stop()
         if stopTasksOnExit {
             await service.stopAllTasks(reason: "berthd stopped")
+            // Empty now; a berthd that leaves tasks running leaves their groups for the next one.
+            try? cgroups.removeTasksDirectory()
         } else {
             logger.info("tasks keep running; the next berthd adopts them")
         }

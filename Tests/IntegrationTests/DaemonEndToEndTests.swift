@@ -353,6 +353,19 @@ final class DaemonEndToEndTests {
         logs.waitUntilExit()
         #expect(text == "up\nlast-words\n")
 
+        // berth stats reads the survivors' groups: the task's 512 MiB limit, one process each.
+        let stats = berthLogs([])
+        stats.arguments = ["stats", "--socket", socketPath, "--no-stream", "--interval", "0.2"]
+        let statsOutput = Pipe()
+        stats.standardOutput = statsOutput
+        try stats.run()
+        let table = String(decoding: statsOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        stats.waitUntilExit()
+        #expect(stats.terminationStatus == 0)
+        for arn in survivors { #expect(table.contains(String(arn.split(separator: "/").last ?? "")), "\(table)") }
+        #expect(table.contains("/ 512.0MiB"), "\(table)")
+        #expect(table.contains("  main"), "\(table)")
+
         // The adopted tasks are stoppable; `sleep` as PID 1 ignores SIGTERM, so stopTimeout's SIGKILL ends it.
         for arn in survivors { #expect(ecs(["stop-task", "--task", arn]).status == 0) }
         #expect(ecs(["wait", "tasks-stopped", "--tasks"] + survivors).status == 0)

@@ -1,3 +1,4 @@
+import Cgroups
 import ECSModel
 import Foundation
 
@@ -21,7 +22,7 @@ struct GetTaskLogsResponse: Codable {
 }
 
 extension ECSService {
-    static let berthOperations: Set<String> = ["BerthGetTaskLogs"]
+    static let berthOperations: Set<String> = ["BerthGetTaskLogs", "BerthGetTaskStats"]
 
     func getTaskLogs(_ body: Data) throws -> Data {
         let request: GetTaskLogsRequest
@@ -60,5 +61,55 @@ extension ECSService {
             guard try !store.taskExists(id: id) else { continue }
             try? FileManager.default.removeItem(atPath: "\(directory)/\(id)")
         }
+    }
+}
+
+/// `berth stats`: the kernel's counters for a task's group and its containers' (BerthGetTaskStats).
+struct GetTaskStatsRequest: Codable {
+    var cluster: String?
+    var task: String?
+}
+
+struct GetTaskStatsResponse: Codable {
+    struct Entry: Codable {
+        var taskArn: String
+        var cpu: String?
+        var memory: String?
+        var stats: TaskCgroupStats
+    }
+    var tasks: [Entry]
+}
+
+extension ECSService {
+    /// One task's stats, or every running task's in the cluster when no task is named.
+    func getTaskStats(_ body: Data) async throws -> Data {
+        let request: GetTaskStatsRequest
+        do {
+            request = try JSONDecoder().decode(GetTaskStatsRequest.self, from: body.isEmpty ? Data("{}".utf8) : body)
+        } catch {
+            throw Self.invalidParameter("BerthGetTaskStats takes {\"task\": \"<id or ARN>\", \"cluster\": \"<name>\"}.")
+        }
+        let cluster = try activeCluster(request.cluster)
+        var arns: [String]
+        if let reference = request.task {
+            guard let stored = try findTask(reference, cluster: cluster) else {
+                throw Self.invalidParameter("The referenced task was not found.")
+            }
+            arns = [stored.arn]
+        } else {
+            arns = try store.listTasks(
+                clusterArn: cluster.arn, family: nil, startedBy: nil, desiredStatus: "RUNNING", containerName: nil,
+                launchType: nil, maxResults: 100, nextToken: nil
+            ).items.map(\.arn)
+        }
+        var entries: [GetTaskStatsResponse.Entry] = []
+        for arn in arns {
+            guard let supervisor = tasks.supervisor(arn), let stats = await supervisor.stats(),
+                let stored = try store.task(arn: arn)
+            else { continue }
+            let task = try JSONDecoder().decode(ECSTask.self, from: stored.document)
+            entries.append(.init(taskArn: arn, cpu: task.cpu, memory: task.memory, stats: stats))
+        }
+        return try JSONEncoder().encode(GetTaskStatsResponse(tasks: entries))
     }
 }

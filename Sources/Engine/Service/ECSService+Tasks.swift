@@ -74,6 +74,13 @@ extension ECSService {
             task.attachments = []
             task.enableExecuteCommand = false
             task = Self.apply(snapshot, to: task, configuration: configuration)
+            // What each container was given (ECS reports the definition's values as strings).
+            for index in (task.containers ?? []).indices {
+                let definition = planned[index].definition
+                task.containers?[index].cpu = String(definition.cpu ?? 0)
+                task.containers?[index].memory = definition.memory.map(String.init)
+                task.containers?[index].memoryReservation = definition.memoryReservation.map(String.init)
+            }
             documents.append(task)
             records.append(
                 StoredTask(
@@ -90,7 +97,8 @@ extension ECSService {
                 try store.setTags(tags.map { ($0.key ?? "", $0.value ?? "") }, for: record.arn)
             }
             startSupervisor(
-                arn: plans[index].arn, id: plans[index].id, containers: plans[index].containers, pidMode: pidMode)
+                arn: plans[index].arn, id: plans[index].id, containers: plans[index].containers, pidMode: pidMode,
+                cpu: Int(documents[index].cpu ?? ""), memory: Int(documents[index].memory ?? ""))
         }
         var response = RunTaskResponse()
         response.tasks = documents
@@ -178,6 +186,23 @@ extension ECSService {
                 } while taskToken != nil
             }
         } while clusterToken != nil
+        removeOrphanedCgroups()
+    }
+
+    /// Task groups no adopted task owns (a task that stopped while no berthd ran, or one berthd was
+    /// killed while tearing down): everything in them is killed and they are removed.
+    private func removeOrphanedCgroups() {
+        guard let driver = engine.cgroups else { return }
+        let live = Set(tasks.all.map(\.taskID))
+        for group in (try? driver.existingTaskGroups()) ?? [] where !live.contains(group.taskID) {
+            do {
+                try driver.destroy(group)
+                logger.info("removed an orphaned task cgroup", metadata: ["task": "\(group.taskID)"])
+            } catch {
+                logger.error(
+                    "cannot remove an orphaned task cgroup", metadata: ["task": "\(group.taskID)", "error": "\(error)"])
+            }
+        }
     }
 
     /// A task with no record of its processes (a berthd older than re-adoption, or one killed before it
@@ -261,9 +286,11 @@ extension ECSService {
         return result
     }
 
-    func startSupervisor(arn: String, id: String, containers: [PlannedContainer], pidMode: String?) {
+    func startSupervisor(
+        arn: String, id: String, containers: [PlannedContainer], pidMode: String?, cpu: Int?, memory: Int?
+    ) {
         let supervisor = TaskSupervisor(
-            taskID: id, containers: containers, pidMode: pidMode, environment: engine,
+            taskID: id, containers: containers, pidMode: pidMode, cpu: cpu, memory: memory, environment: engine,
             onChange: persistence(arn: arn))
         register(supervisor, arn: arn)
         Task { await supervisor.start() }
@@ -333,7 +360,10 @@ extension ECSService {
             document.healthStatus = container.healthStatus ?? .unknown
             document.networkBindings = []
             document.networkInterfaces = []
-            document.cpu = "0"
+            let previous = base.containers?.first { $0.name == container.name }
+            document.cpu = previous?.cpu ?? "0"
+            document.memory = previous?.memory
+            document.memoryReservation = previous?.memoryReservation
             return document
         }
         return task

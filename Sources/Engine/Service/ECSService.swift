@@ -49,6 +49,7 @@ public final class ECSService: Sendable {
             case "UntagResource": return try encode(untagResource(decode(body)))
             case "ListTagsForResource": return try encode(listTagsForResource(decode(body)))
             case "BerthGetTaskLogs": return try getTaskLogs(body)
+            case "BerthGetTaskStats": return try await getTaskStats(body)
             default:
                 throw ECSError(.init(rawValue: "UnknownOperationException"), "Unknown operation \(operation)")
             }

@@ -1,3 +1,4 @@
+import Cgroups
 import ECSModel
 import Foundation
 
@@ -35,6 +36,23 @@ public struct TaskRuntimeRecord: Codable, Sendable, Equatable {
     public var pidHolderShim: Process?
     public var pidHolder: Process?
     public var running: [String: ContainerRecord] = [:]
+    /// The task's size (cpu units, MiB) and its groups.
+    public var cpu: Int?
+    public var memory: Int?
+    public var cgroup: TaskCgroup?
+    public var containerCgroups: [String: ContainerCgroup] = [:]
+
+    init(
+        containers: [ContainerDefinition], runtimeIDs: [String: String], stopSignals: [String: Int32],
+        pidMode: String?, cpu: Int?, memory: Int?
+    ) {
+        self.containers = containers
+        self.runtimeIDs = runtimeIDs
+        self.stopSignals = stopSignals
+        self.pidMode = pidMode
+        self.cpu = cpu
+        self.memory = memory
+    }
 
     public static func path(taskDirectory: String) -> String { "\(taskDirectory)/runtime.json" }
 

@@ -1,4 +1,5 @@
 import CLinuxKit
+import Cgroups
 import ECSModel
 import Foundation
 import Images
@@ -14,13 +15,20 @@ public struct EngineEnvironment: Sendable {
     public var netnsDirectory: String
     public var images: ImageStore
     public var logger: Logger
+    /// Fargate's limits for every task and container; nil only where a caller has no cgroups to manage
+    /// (berthd refuses to start without them).
+    public var cgroups: (any CgroupDriver)?
 
-    public init(root: String, shimPath: String, netnsDirectory: String, images: ImageStore, logger: Logger) {
+    public init(
+        root: String, shimPath: String, netnsDirectory: String, images: ImageStore, logger: Logger,
+        cgroups: (any CgroupDriver)? = nil
+    ) {
         self.root = root
         self.shimPath = shimPath
         self.netnsDirectory = netnsDirectory
         self.images = images
         self.logger = logger
+        self.cgroups = cgroups
     }
 
     public func taskDirectory(_ taskID: String) -> String { "\(root)/tasks/\(taskID)" }
@@ -73,13 +81,16 @@ public actor TaskSupervisor {
     private var restartCounts: [String: Int] = [:]
     /// The task's address in its subnet, once networking gave it one.
     private var privateAddress: String?
+    /// OOM kills already accounted for per container (a restarted container keeps its group).
+    private var oomKillsSeen: [String: UInt64] = [:]
     private var stopRequested = false
     private var exitWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
     private var finished: [CheckedContinuation<TaskSnapshot, Never>] = []
 
     public init(
-        taskID: String, containers: [PlannedContainer], pidMode: String? = nil, environment: EngineEnvironment,
-        createdAt: Date = Date(), onChange: @escaping @Sendable (TaskSnapshot) async -> Void
+        taskID: String, containers: [PlannedContainer], pidMode: String? = nil, cpu: Int? = nil, memory: Int? = nil,
+        environment: EngineEnvironment, createdAt: Date = Date(),
+        onChange: @escaping @Sendable (TaskSnapshot) async -> Void
     ) {
         self.taskID = taskID
         self.containers = containers
@@ -96,7 +107,7 @@ public actor TaskSupervisor {
         runtime = TaskRuntimeRecord(
             containers: containers.map(\.definition),
             runtimeIDs: Dictionary(containers.map { ($0.name, $0.runtimeID) }, uniquingKeysWith: { a, _ in a }),
-            stopSignals: [:], pidMode: pidMode)
+            stopSignals: [:], pidMode: pidMode, cpu: cpu, memory: memory)
     }
 
     /// A task a previous berthd started: its state as stored, its processes as `runtime.json` names them.
@@ -122,6 +133,12 @@ public actor TaskSupervisor {
 
     public var current: TaskSnapshot { snapshot }
 
+    /// CPU, memory and pids of the task's group and each container's, from the kernel's counters.
+    public func stats() -> TaskCgroupStats? {
+        guard let driver = environment.cgroups, let group = runtime.cgroup else { return nil }
+        return try? driver.stats(group)
+    }
+
     var taskDirectory: String { environment.taskDirectory(taskID) }
     var netnsPath: String { "\(environment.netnsDirectory)/\(taskID)" }
     private func logger(_ container: String? = nil) -> Logger {
@@ -142,6 +159,7 @@ public actor TaskSupervisor {
             try FileManager.default.createDirectory(
                 atPath: environment.netnsDirectory, withIntermediateDirectories: true)
             try writeRuntime()
+            try createTaskCgroup()
             try await pinNetworkNamespace()
             await change {
                 $0.lastStatus = .pending
@@ -169,6 +187,34 @@ public actor TaskSupervisor {
             let reason = (error as? TaskStartFailure)?.reason ?? "ResourceInitializationError: \(error)"
             logger().error("task failed to start", metadata: ["reason": "\(reason)"])
             await stop(code: .taskFailedToStart, reason: reason)
+        }
+    }
+
+    /// The task's group with its Fargate size (cpu.max, memory.max, pids.max); containers get theirs at
+    /// launch. Created before anything runs, so nothing of the task ever runs unlimited.
+    private func createTaskCgroup() throws {
+        guard let driver = environment.cgroups else { return }
+        do {
+            runtime.cgroup = try driver.createTaskGroup(
+                taskID: taskID, limits: .task(TaskResources(cpuUnits: runtime.cpu, memoryMiB: runtime.memory)))
+            try writeRuntime()
+        } catch {
+            throw TaskStartFailure("ResourceInitializationError: \(error)")
+        }
+    }
+
+    private func containerCgroup(_ container: PlannedContainer) throws -> ContainerCgroup? {
+        guard let driver = environment.cgroups, let task = runtime.cgroup else { return nil }
+        let definition = container.definition
+        do {
+            return try driver.createContainerGroup(
+                container.name, in: task,
+                limits: .container(
+                    ContainerResources(
+                        cpuUnits: definition.cpu, memoryMiB: definition.memory,
+                        memoryReservationMiB: definition.memoryReservation)))
+        } catch {
+            throw TaskStartFailure("ResourceInitializationError: container '\(container.name)': \(error)")
         }
     }
 
@@ -278,6 +324,10 @@ public actor TaskSupervisor {
         // The daemon's tasks outlive berthd; a restarted berthd adopts them.
         plan.spec.dieWithParent = false
         if let holder = runtime.pidHolder { plan.spec.pidNamespacePath = "/proc/\(holder.pid)/ns/pid" }
+        if let group = try containerCgroup(container) {
+            plan.spec.cgroupProcsFiles = group.procsFiles
+            runtime.containerCgroups[container.name] = group
+        }
         plan.spec.fileMounts = try TaskNameFiles.write(
             to: taskDirectory, hostname: String(taskID.prefix(12)), address: privateAddress
         ).map { FileMount(source: $0.source, target: $0.target) }
@@ -328,13 +378,21 @@ public actor TaskSupervisor {
         let launchFailure = Self.launchFailure(in: shimLogPath(name), runtimeID: container?.runtimeID ?? "")
         // The shim's own record is the container's code; the wait status only says how the shim ended.
         let recorded = ExitCodeFile.read(exitCodePath(name)).map(Int.init)
-        let code =
+        var code =
             recorded ?? (killedShims.contains(name) ? 137 : adopted.contains(name) ? nil : status.map { Int($0.code) })
+        // Read before the group is removed: the kernel's count of OOM kills in the container's group.
+        let oomKilled = oomKills(name) > (oomKillsSeen[name] ?? 0)
+        if oomKilled {
+            oomKillsSeen[name] = oomKills(name)
+            code = 137
+        }
         await change {
             guard let index = $0.containers.firstIndex(where: { $0.name == name }) else { return }
             $0.containers[index].lastStatus = .stopped
             $0.containers[index].exitCode = code
-            if let launchFailure {
+            if oomKilled {
+                $0.containers[index].reason = Self.outOfMemoryReason
+            } else if let launchFailure {
                 $0.containers[index].reason = "CannotStartContainerError: \(launchFailure)"
             } else if code == nil {
                 $0.containers[index].reason = "berth-shim ended without recording the container's exit code"
@@ -349,8 +407,17 @@ public actor TaskSupervisor {
             await stop(code: .taskFailedToStart, reason: "CannotStartContainerError: \(launchFailure)")
         } else if container?.essential == true, !stopRequested {
             await change { $0.executionStoppedAt = Date() }
-            await stop(code: .essentialContainerExited, reason: "Essential container in task exited")
+            await stop(
+                code: .essentialContainerExited,
+                reason: oomKilled ? Self.outOfMemoryReason : "Essential container in task exited")
         }
+    }
+
+    static let outOfMemoryReason = "OutOfMemoryError: Container killed due to memory usage"
+
+    private func oomKills(_ name: String) -> UInt64 {
+        guard let driver = environment.cgroups, let group = runtime.containerCgroups[name] else { return 0 }
+        return (try? driver.oomKillCount(group.group)) ?? 0
     }
 
     /// ECS's container restart policy: a container that exits (with a code not in `ignoredExitCodes`)
@@ -581,6 +648,14 @@ public actor TaskSupervisor {
     private func finish() async {
         guard snapshot.lastStatus != .stopped else { return }
         await change { $0.lastStatus = .deprovisioning }
+        // Whatever the containers left (daemonized grandchildren included) is killed with the group.
+        if let driver = environment.cgroups, let group = runtime.cgroup {
+            do {
+                try driver.destroy(group)
+            } catch {
+                logger().error("cgroup teardown failed", metadata: ["error": "\(error)"])
+            }
+        }
         for container in containers {
             try? environment.images.removeContainerLayer(id: container.runtimeID)
         }

@@ -1,0 +1,160 @@
+import Cgroups
+import ECSModel
+import Engine
+import Foundation
+import Images
+import Logging
+import Testing
+
+/// Fargate sizes that hold, through the engine: each task's group gets its cpu/memory/pids limits from
+/// the definition, containers theirs, an OOM kill is reported as ECS reports it, and teardown leaves
+/// nothing. Runs on whichever driver the machine has (v1 here, v2 in the VM lane); CPU is measured from
+/// the group's own counters as a ratio of elapsed time, never asserted as a duration.
+@Suite("Task cgroups: Fargate sizes, OOM, teardown", .serialized)
+struct TaskCgroupTests {
+    let harness: BerthHarness
+    let root: String
+    let environment: EngineEnvironment
+    let driver: any CgroupDriver
+    let tasksDirectory = "berth-it-\(UInt32.random(in: 0...UInt32.max))"
+
+    init() throws {
+        harness = try BerthHarness.get()
+        root = BerthHarness.makeTemporaryDirectory(prefix: "berth-it-cgroups-")
+        let store = try ImageStore(root: root)
+        _ = try store.importImage(from: "\(harness.fixtures)/busybox", name: "busybox:latest")
+        driver = try CgroupDiscovery.driver(CgroupConfiguration(tasksDirectory: tasksDirectory))
+        if let expected = ProcessInfo.processInfo.environment["BERTH_EXPECT_CGROUP_VERSION"] {
+            #expect("\(driver.version)" == expected, "the lane expected cgroup \(expected)")
+        }
+        environment = EngineEnvironment(
+            root: root, shimPath: "\(harness.binDirectory)/berth-shim", netnsDirectory: "\(root)/netns",
+            images: store, logger: Logger(label: "test"), cgroups: driver)
+    }
+
+    func cleanUp() {
+        #expect((try? driver.existingTaskGroups())?.isEmpty ?? true, "task groups left behind")
+        try? driver.removeTasksDirectory()
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    func supervisor(_ containers: [String], cpu: Int? = nil, memory: Int? = nil, pidMode: String? = nil) throws
+        -> TaskSupervisor
+    {
+        TaskSupervisor(
+            taskID: "t\(UInt32.random(in: 0...UInt32.max))",
+            containers: try containers.map {
+                PlannedContainer(definition: try JSONDecoder().decode(ContainerDefinition.self, from: Data($0.utf8)))
+            }, pidMode: pidMode, cpu: cpu, memory: memory, environment: environment, onChange: { _ in })
+    }
+
+    func until(_ task: TaskSupervisor, attempts: Int = 600, _ condition: (TaskSnapshot) -> Bool) async
+        -> TaskSnapshot
+    {
+        for _ in 0..<attempts {
+            let current = await task.current
+            if condition(current) { return current }
+            try? await Task.sleep(nanoseconds: 100_000_000)
+        }
+        return await task.current
+    }
+
+    /// The task's CPU use over ~5 s, in CPUs, from its group's usage counter.
+    func cpuShare(_ task: TaskSupervisor) async throws -> (task: Double, containers: [String: Double]) {
+        try? await Task.sleep(nanoseconds: 1_000_000_000)  // let the loops start
+        let first = try #require(await task.stats())
+        let start = DispatchTime.now().uptimeNanoseconds
+        try? await Task.sleep(nanoseconds: 5_000_000_000)
+        let second = try #require(await task.stats())
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1000
+        func share(_ a: CgroupStats?, _ b: CgroupStats?) -> Double {
+            Double((b?.cpuUsageMicros ?? 0) - (a?.cpuUsageMicros ?? 0)) / elapsed
+        }
+        var containers: [String: Double] = [:]
+        for name in second.containers.keys { containers[name] = share(first.containers[name], second.containers[name]) }
+        return (share(first.task, second.task), containers)
+    }
+
+    static let busyOnAllCores =
+        #"["sh","-c","for i in $(seq $(nproc)); do (while :; do :; done) & done; wait"]"#
+
+    @Test func aQuarterVCPUTaskGetsAQuarterOfACPU() async throws {
+        defer { cleanUp() }
+        let task = try supervisor(
+            [#"{"name":"spin","image":"busybox","stopTimeout":2,"command":\#(Self.busyOnAllCores)}"#], cpu: 256,
+            memory: 512)
+        await task.start()
+        let measured = try await cpuShare(task)
+        #expect(abs(measured.task - 0.25) <= 0.025, "cpu 256 got \(measured.task) CPUs")
+        _ = await task.stop(code: .userInitiated, reason: "done")
+        _ = await task.waitUntilStopped()
+    }
+
+    @Test func aOneVCPUTaskGetsOneCPU() async throws {
+        defer { cleanUp() }
+        let task = try supervisor(
+            [#"{"name":"spin","image":"busybox","stopTimeout":2,"command":\#(Self.busyOnAllCores)}"#], cpu: 1024,
+            memory: 2048)
+        await task.start()
+        let measured = try await cpuShare(task)
+        #expect(abs(measured.task - 1.0) <= 0.1, "cpu 1024 got \(measured.task) CPUs")
+        _ = await task.stop(code: .userInitiated, reason: "done")
+        _ = await task.waitUntilStopped()
+    }
+
+    @Test func anOOMKillIsReportedAndANonEssentialSiblingKeepsRunning() async throws {
+        defer { cleanUp() }
+        let task = try supervisor(
+            [
+                #"{"name":"app","image":"busybox","stopTimeout":2,"command":["sleep","600"]}"#,
+                #"{"name":"hog","image":"busybox","essential":false,"memory":256,"command":["sh","-c","dd if=/dev/zero of=/dev/null bs=400M count=1; echo survived"]}"#,
+            ], cpu: 256, memory: 512)
+        await task.start()
+        let afterOOM = await until(task) { $0.containers[1].lastStatus == .stopped }
+        #expect(afterOOM.containers[1].exitCode == 137)
+        #expect(afterOOM.containers[1].reason == "OutOfMemoryError: Container killed due to memory usage")
+        #expect(afterOOM.lastStatus == .running)
+        #expect(afterOOM.containers[0].lastStatus == .running)
+        await task.stop(code: .userInitiated, reason: "done")
+        _ = await task.waitUntilStopped()
+    }
+
+    @Test func anEssentialOOMKillStopsTheTaskWithTheReason() async throws {
+        defer { cleanUp() }
+        let task = try supervisor(
+            [
+                #"{"name":"hog","image":"busybox","memory":256,"command":["sh","-c","dd if=/dev/zero of=/dev/null bs=400M count=1"]}"#
+            ], cpu: 256, memory: 512)
+        await task.start()
+        let stopped = await task.waitUntilStopped()
+        #expect(stopped.stopCode == .essentialContainerExited)
+        #expect(stopped.stoppedReason == "OutOfMemoryError: Container killed due to memory usage")
+        #expect(stopped.containers[0].exitCode == 137)
+    }
+
+    @Test func stoppingATaskLeavesNoDaemonizedGrandchildAndNoGroup() async throws {
+        defer { cleanUp() }
+        let marker = "\(UInt32.random(in: 100_000...999_999))"
+        // Under pidMode task the container's PID namespace outlives its first process, so the daemonized
+        // children survive it: only the group's teardown can reach them.
+        let task = try supervisor(
+            [
+                #"{"name":"forker","image":"busybox","stopTimeout":2,"command":["sh","-c","setsid sleep \#(marker)1 & setsid sh -c 'sleep \#(marker)2' & echo up; exec sleep 600"]}"#
+            ], cpu: 256, memory: 512, pidMode: "task")
+        await task.start()
+        func survivors() -> [String] {
+            let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.filter { Int($0) != nil } ?? []
+            return pids.compactMap { pid in
+                guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+                let line = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\0", with: " ")
+                return line.contains("sleep \(marker)") ? line : nil
+            }
+        }
+        for _ in 0..<100 where survivors().count < 2 { try? await Task.sleep(nanoseconds: 100_000_000) }
+        #expect(survivors().count == 2, "the grandchildren did not start")
+        await task.stop(code: .userInitiated, reason: "done")
+        _ = await task.waitUntilStopped()
+        #expect(survivors().isEmpty, "left running: \(survivors())")
+        #expect(try driver.existingTaskGroups().isEmpty)
+    }
+}
