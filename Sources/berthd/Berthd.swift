@@ -43,6 +43,9 @@ struct Berthd: AsyncParsableCommand {
     @Option(help: "The cgroup driver: auto (detected), v2 (unified) or v1 (hybrid hosts).")
     var cgroupDriver: String = "auto"
 
+    @Option(help: "Where the task metadata endpoint listens (tasks reach it at 169.254.170.2:80).")
+    var metadataListen: String = "169.254.170.2:80"
+
     func run() async throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -68,11 +71,21 @@ struct Berthd: AsyncParsableCommand {
             throw ValidationError("berthd cannot manage cgroups: \(error)")
         }
         logger.info("cgroups", metadata: ["driver": "\(cgroups.version)", "tasks": "\(cgroups.tasksDirectories)"])
-        let engine = EngineEnvironment(
+        var engine = EngineEnvironment(
             root: root, shimPath: try HelperBinaries.path(of: "berth-shim"), netnsDirectory: "\(runDirectory)/netns",
             images: images, logger: logger, cgroups: cgroups)
+        engine.fargateEnvironment = [
+            "AWS_EXECUTION_ENV=AWS_ECS_FARGATE", "AWS_REGION=\(region)", "AWS_DEFAULT_REGION=\(region)",
+        ]
+        let metadataHandler = MetadataHandler()
+        let metadata = await startMetadataEndpoint(handler: metadataHandler, logger: logger)
+        if let metadata {
+            let host = metadataListen.split(separator: ":").first.map(String.init) ?? ""
+            engine.metadataEndpoint = "http://\(host)" + (metadata.port == 80 ? "" : ":\(metadata.port)")
+        }
         let service = ECSService(
             configuration: ServiceConfiguration(region: region, accountID: accountId), store: store, engine: engine)
+        metadataHandler.service = service
         try await service.reconcileAfterRestart()
 
         var tcp: ECSServerConfiguration.TCPListener? = nil
@@ -105,12 +118,32 @@ struct Berthd: AsyncParsableCommand {
         purger.cancel()
         logger.info("berthd stopping")
         try await server.stop()
+        await metadata?.stop()
         if stopTasksOnExit {
             await service.stopAllTasks(reason: "berthd stopped")
             // Empty now; a berthd that leaves tasks running leaves their groups for the next one.
             try? cgroups.removeTasksDirectory()
         } else {
             logger.info("tasks keep running; the next berthd adopts them")
+        }
+    }
+
+    /// The task metadata endpoint; without it berthd still serves the API (tasks then find nothing at
+    /// ECS_CONTAINER_METADATA_URI_V4), and says so.
+    func startMetadataEndpoint(handler: MetadataHandler, logger: Logger) async -> TaskMetadataServer? {
+        let parts = metadataListen.split(separator: ":")
+        guard parts.count == 2, let port = Int(parts[1]) else {
+            logger.error("--metadata-listen takes ADDRESS:PORT", metadata: ["value": "\(metadataListen)"])
+            return nil
+        }
+        do {
+            let server = try await TaskMetadataServer(
+                host: String(parts[0]), port: port, handler: handler, logger: logger)
+            logger.info("task metadata endpoint", metadata: ["listen": "\(parts[0]):\(server.port)"])
+            return server
+        } catch {
+            logger.warning("no task metadata endpoint", metadata: ["error": "\(error)"])
+            return nil
         }
     }
 
@@ -127,6 +160,21 @@ struct Berthd: AsyncParsableCommand {
                 SignalSources.keep(source)
             }
         }
+    }
+}
+
+/// The metadata endpoint starts before the service exists (tasks need its address); answers once it does.
+final class MetadataHandler: TaskMetadataHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var _service: ECSService?
+    var service: ECSService? {
+        get { lock.withLock { _service } }
+        set { lock.withLock { _service = newValue } }
+    }
+
+    func metadata(path: String) async -> (status: Int, body: Data) {
+        guard let service else { return (503, Data(#"{"error":"berthd is starting"}"#.utf8)) }
+        return await service.metadata(path: path)
     }
 }
 

@@ -10,6 +10,7 @@ final class DaemonEndToEndTests {
     let root: String
     let runDirectory: String
     let port: Int
+    let metadataPort: Int
     var daemon: Process?
 
     init() throws {
@@ -17,6 +18,7 @@ final class DaemonEndToEndTests {
         root = BerthHarness.makeTemporaryDirectory(prefix: "berth-it-daemon-")
         runDirectory = BerthHarness.makeTemporaryDirectory(prefix: "berth-it-run-")
         port = Self.freeLoopbackPort()
+        metadataPort = Self.freeLoopbackPort()
         #expect(
             harness.berth(["images", "import", "\(harness.fixtures)/nginx", "--name", "nginx:latest"], root: root)
                 .status == 0)
@@ -39,6 +41,7 @@ final class DaemonEndToEndTests {
         process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berthd")
         process.arguments = [
             "--root", root, "--run-directory", runDirectory, "--listen", "127.0.0.1:\(port)", "--stop-tasks-on-exit",
+            "--metadata-listen", "127.0.0.1:\(metadataPort)",
         ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
@@ -453,5 +456,66 @@ final class DaemonEndToEndTests {
         #expect(ecs(["list-task-definitions"]).json["taskDefinitionArns"] as? [String] == before)
         let tasks = ecs(["list-tasks", "--desired-status", "STOPPED"]).json["taskArns"] as? [String]
         #expect(tasks == [])
+    }
+
+    func getJSON(_ path: String) -> (status: Int, json: Any?) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-sS", "-o", "-", "-w", "\n%{http_code}", "http://127.0.0.1:\(metadataPort)\(path)"]
+        let output = Pipe()
+        process.standardOutput = output
+        try? process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let body = lines.dropLast().joined(separator: "\n")
+        return (Int(lines.last ?? "") ?? 0, try? JSONSerialization.jsonObject(with: Data(body.utf8)))
+    }
+
+    @Test func theTaskMetadataEndpointDescribesTheContainerAndTask() throws {
+        #expect(
+            registerBusybox(
+                "meta", script: "echo $ECS_CONTAINER_METADATA_URI_V4; echo $AWS_EXECUTION_ENV; exec sleep 600"))
+        let arn = try #require(try runTask("meta").first)
+        let container = try #require((describe(arn)["containers"] as? [[String: Any]])?.first)
+        let runtimeID = try #require(container["runtimeId"] as? String)
+        // The container was told where to look (the lines it printed, via berth logs).
+        var printed = ""
+        for _ in 0..<50 {
+            let attempt = berthLogs([arn])
+            let pipe = Pipe()
+            attempt.standardOutput = pipe
+            try attempt.run()
+            printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            attempt.waitUntilExit()
+            if printed.contains("AWS_ECS_FARGATE") { break }
+            usleep(100_000)
+        }
+        #expect(printed == "http://127.0.0.1:\(metadataPort)/v4/\(runtimeID)\nAWS_ECS_FARGATE\n")
+
+        let me = getJSON("/v4/\(runtimeID)")
+        #expect(me.status == 200)
+        let document = try #require(me.json as? [String: Any])
+        #expect(document["DockerId"] as? String == runtimeID)
+        #expect(document["Name"] as? String == "main")
+        #expect(document["KnownStatus"] as? String == "RUNNING")
+        #expect((document["Labels"] as? [String: String])?["com.amazonaws.ecs.task-arn"] == arn)
+
+        let task = try #require(getJSON("/v4/\(runtimeID)/task").json as? [String: Any])
+        #expect(task["TaskARN"] as? String == arn)
+        #expect(task["Family"] as? String == "meta")
+        #expect((task["Limits"] as? [String: Any])?["CPU"] as? Double == 0.25)
+        #expect((task["Limits"] as? [String: Any])?["Memory"] as? Int == 512)
+        #expect((task["Containers"] as? [[String: Any]])?.count == 1)
+
+        let stats = try #require(getJSON("/v4/\(runtimeID)/stats").json as? [String: Any])
+        #expect(((stats["memory_stats"] as? [String: Any])?["usage"] as? Int ?? 0) > 0)
+        #expect(((stats["pids_stats"] as? [String: Any])?["current"] as? Int ?? 0) >= 1)
+        let taskStats = try #require(getJSON("/v4/\(runtimeID)/task/stats").json as? [String: Any])
+        #expect(taskStats[runtimeID] != nil)
+
+        #expect(getJSON("/v4/nosuchcontainer").status == 404)
+        #expect(ecs(["stop-task", "--task", arn]).status == 0)
+        #expect(ecs(["wait", "tasks-stopped", "--tasks", arn]).status == 0)
     }
 }

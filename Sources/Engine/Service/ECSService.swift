@@ -98,4 +98,16 @@ final class TaskRegistry: @unchecked Sendable {
     func remove(_ arn: String) { lock.withLock { _ = supervisors.removeValue(forKey: arn) } }
     func supervisor(_ arn: String) -> TaskSupervisor? { lock.withLock { supervisors[arn] } }
     var all: [TaskSupervisor] { lock.withLock { Array(supervisors.values) } }
+
+    /// The task (ARN, supervisor) with a container of this runtime id, and the container's name.
+    func find(runtimeID: String) -> (arn: String, supervisor: TaskSupervisor, container: String)? {
+        lock.withLock {
+            for (arn, supervisor) in supervisors {
+                if let name = supervisor.runtimeIDs.first(where: { $0.value == runtimeID })?.key {
+                    return (arn, supervisor, name)
+                }
+            }
+            return nil
+        }
+    }
 }

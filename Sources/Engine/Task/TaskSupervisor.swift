@@ -18,6 +18,11 @@ public struct EngineEnvironment: Sendable {
     /// Fargate's limits for every task and container; nil only where a caller has no cgroups to manage
     /// (berthd refuses to start without them).
     public var cgroups: (any CgroupDriver)?
+    /// The task metadata endpoint's base URL (http://169.254.170.2); each container gets
+    /// ECS_CONTAINER_METADATA_URI_V4 (and the v3 name) under it.
+    public var metadataEndpoint: String?
+    /// What Fargate sets in every container (AWS_EXECUTION_ENV, AWS_REGION, ...), "NAME=value".
+    public var fargateEnvironment: [String] = []
 
     public init(
         root: String, shimPath: String, netnsDirectory: String, images: ImageStore, logger: Logger,
@@ -59,6 +64,8 @@ public struct PlannedContainer: Sendable {
 /// (`adopt`) from `runtime.json`, which names every process with its start time.
 public actor TaskSupervisor {
     public nonisolated let taskID: String
+    /// Container name -> runtime id (the metadata endpoint finds a container's task by it).
+    public nonisolated let runtimeIDs: [String: String]
     private let containers: [PlannedContainer]
     private let pidMode: String?
     private let environment: EngineEnvironment
@@ -94,6 +101,7 @@ public actor TaskSupervisor {
     ) {
         self.taskID = taskID
         self.containers = containers
+        runtimeIDs = Dictionary(containers.map { ($0.name, $0.runtimeID) }, uniquingKeysWith: { a, _ in a })
         self.pidMode = pidMode
         self.environment = environment
         self.onChange = onChange
@@ -119,6 +127,7 @@ public actor TaskSupervisor {
         containers = runtime.containers.map {
             PlannedContainer(definition: $0, runtimeID: runtime.runtimeIDs[$0.name ?? ""] ?? "")
         }
+        runtimeIDs = runtime.runtimeIDs
         pidMode = runtime.pidMode
         self.environment = environment
         self.onChange = onChange
@@ -324,6 +333,18 @@ public actor TaskSupervisor {
         // The daemon's tasks outlive berthd; a restarted berthd adopts them.
         plan.spec.dieWithParent = false
         if let holder = runtime.pidHolder { plan.spec.pidNamespacePath = "/proc/\(holder.pid)/ns/pid" }
+        // Fargate's variables, unless the definition (or image) sets the same name.
+        var injected = environment.fargateEnvironment
+        if let endpoint = environment.metadataEndpoint {
+            injected += [
+                "ECS_CONTAINER_METADATA_URI_V4=\(endpoint)/v4/\(container.runtimeID)",
+                "ECS_CONTAINER_METADATA_URI=\(endpoint)/v3/\(container.runtimeID)",
+            ]
+        }
+        for variable in injected {
+            let name = variable.prefix { $0 != "=" }
+            if !plan.spec.env.contains(where: { $0.hasPrefix("\(name)=") }) { plan.spec.env.append(variable) }
+        }
         if let group = try containerCgroup(container) {
             plan.spec.cgroupProcsFiles = group.procsFiles
             runtime.containerCgroups[container.name] = group
