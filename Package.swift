@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "berth",
             dependencies: [
-                "Engine", "Images", "ECSModel", "ECSCLI", "API", "LinuxKit",
+                "Engine", "Images", "ECSModel", "ECSCLI", "API", "LinuxKit", "Cgroups",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,3 +1,4 @@
+import Cgroups
 import Dispatch
 import ECSModel
 import Foundation
@@ -13,11 +14,15 @@ public struct ForegroundRun {
     public var root: String
     public var shimPath: String
     public var logger: Logger
+    /// The task's Fargate size and the container's limits, as berthd applies them; nil runs unlimited
+    /// (only for callers that manage no cgroups; `berth run` always passes a driver).
+    public var cgroups: (any CgroupDriver)?
 
-    public init(root: String, shimPath: String, logger: Logger) {
+    public init(root: String, shimPath: String, logger: Logger, cgroups: (any CgroupDriver)? = nil) {
         self.root = root
         self.shimPath = shimPath
         self.logger = logger
+        self.cgroups = cgroups
     }
 
     /// Signals a foreground container gets from the user through berth.
@@ -54,13 +59,63 @@ public struct ForegroundRun {
         }
         for warning in plan.warnings { logger.warning("\(warning)") }
 
+        var groups: (task: TaskCgroup, container: ContainerCgroup)? = nil
+        if let cgroups {
+            Self.removeGroupsOfDeadRuns(cgroups)
+            let task = try cgroups.createTaskGroup(
+                taskID: "\(getpid())-\(containerID)",
+                limits: .task(
+                    TaskResources(
+                        cpuUnits: try taskDefinition.cpu.map { text throws(ECSError) in
+                            try TaskSizeParser.cpuUnits(text)
+                        },
+                        memoryMiB: try taskDefinition.memory.map { text throws(ECSError) in
+                            try TaskSizeParser.memoryMiB(text)
+                        })))
+            do {
+                let group = try cgroups.createContainerGroup(
+                    "container", in: task,
+                    limits: .container(
+                        ContainerResources(
+                            cpuUnits: container.cpu, memoryMiB: container.memory,
+                            memoryReservationMiB: container.memoryReservation)))
+                groups = (task, group)
+                plan.spec.cgroupProcsFiles = group.procsFiles
+            } catch {
+                _ = try? cgroups.destroy(task)
+                throw error
+            }
+        }
+        defer {
+            if let groups, let cgroups {
+                _ = try? cgroups.destroy(groups.task)
+                try? cgroups.removeTasksDirectory()  // refused while another `berth run` uses it
+            }
+        }
+
         try FileManager.default.createDirectory(atPath: containerDirectory, withIntermediateDirectories: true)
         let specPath = "\(containerDirectory)/launch.spec"
         try Data(try LaunchSpecCodec.encode(plan.spec)).write(to: URL(fileURLWithPath: specPath))
         logger.debug(
             "starting container",
             metadata: ["container": "\(container.name ?? "")", "id": "\(containerID)", "image": "\(image.id)"])
-        return try superviseShim(specPath: specPath)
+        let code = try superviseShim(specPath: specPath)
+        if let groups, let cgroups, (try? cgroups.oomKillCount(groups.container.group)) ?? 0 > 0 {
+            logger.error("OutOfMemoryError: Container killed due to memory usage")
+            return 137
+        }
+        return code
+    }
+
+    /// Groups are named "<berth's pid>-<container id>": one whose berth is gone (killed before it could
+    /// clean up) is removed by the next `berth run`, with anything still in it.
+    static func removeGroupsOfDeadRuns(_ cgroups: any CgroupDriver) {
+        for group in (try? cgroups.existingTaskGroups()) ?? [] {
+            guard let pid = Int32(group.taskID.prefix { $0 != "-" }), kill(pid, 0) != 0, errno == ESRCH else {
+                continue
+            }
+            _ = try? cgroups.destroy(group)
+        }
     }
 
     private func superviseShim(specPath: String) throws -> Int32 {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cgroups
 import ECSModel
 import Engine
 import Foundation
@@ -34,8 +35,16 @@ struct RunCommand: ParsableCommand {
         } catch let error as JSONSyntaxError {
             throw ValidationError("Error parsing parameter '--task-definition': Invalid JSON: \(error)")
         }
+        // Fargate's limits hold here too: no controllers, no run (the error says which one and how to fix it).
+        let cgroups: any CgroupDriver
+        do {
+            cgroups = try CgroupDiscovery.driver(CgroupConfiguration(tasksDirectory: "berth-run"))
+        } catch {
+            throw ValidationError("berth run cannot apply the task's limits: \(error)")
+        }
         let runner = ForegroundRun(
-            root: global.root, shimPath: try HelperBinaries.path(of: "berth-shim"), logger: Logger(label: "berth.run"))
+            root: global.root, shimPath: try HelperBinaries.path(of: "berth-shim"), logger: Logger(label: "berth.run"),
+            cgroups: cgroups)
         let code = try runner.run(taskDefinition: definition, containerName: container)
         if code != 0 { throw ContainerExit(code: code) }
     }
