@@ -151,7 +151,10 @@ struct BadInputTests {
         }
     }
 
-    @Test("stop() past the grace period closes busy connections and cancels their handler calls")
+    // The handler would sleep an hour: returning at all (within the time limit) shows stop() cancelled it.
+    @Test(
+        "stop() past the grace period closes busy connections and cancels their handler calls",
+        .timeLimit(.minutes(2)))
     func stopAfterGracePeriod() async throws {
         let started = ArrivalBarrier(count: 2)
         let cancelled = Recorder()
@@ -169,9 +172,7 @@ struct BadInputTests {
             server in
             async let response = RawHTTP.exchange(RawHTTP.request(), with: server.unix)
             await started.arriveAndWait()
-            let clock = ContinuousClock()
-            let elapsed = try await clock.measure { try await server.server.stop() }
-            #expect(elapsed < .seconds(5))
+            try await server.server.stop()
             #expect(await cancelled.entries == ["CancellationError"])
             // The connection was closed without an answer.
             #expect(try await response.isEmpty)

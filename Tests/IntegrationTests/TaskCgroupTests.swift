@@ -78,7 +78,7 @@ struct TaskCgroupTests {
     static let busyOnAllCores =
         #"["sh","-c","for i in $(seq $(nproc)); do (while :; do :; done) & done; wait"]"#
 
-    @Test func aQuarterVCPUTaskGetsAQuarterOfACPU() async throws {
+    @Test func cpuShareOfAQuarterVCPUTaskIsAQuarterOfACPU() async throws {
         defer { cleanUp() }
         let task = try supervisor(
             [#"{"name":"spin","image":"busybox","stopTimeout":2,"command":\#(Self.busyOnAllCores)}"#], cpu: 256,
@@ -90,7 +90,7 @@ struct TaskCgroupTests {
         _ = await task.waitUntilStopped()
     }
 
-    @Test func aOneVCPUTaskGetsOneCPU() async throws {
+    @Test func cpuShareOfAOneVCPUTaskIsOneCPU() async throws {
         defer { cleanUp() }
         let task = try supervisor(
             [#"{"name":"spin","image":"busybox","stopTimeout":2,"command":\#(Self.busyOnAllCores)}"#], cpu: 1024,
