@@ -22,6 +22,7 @@ let package = Package(
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         .systemLibrary(name: "CCap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CNftables", pkgConfig: "libnftables", providers: [.apt(["libnftables-dev"])]),
 
         // C only where Swift cannot reach: raw syscalls without glibc wrappers, variadic prctl, macros.
         .target(name: "CLinuxKit"),
@@ -30,6 +31,13 @@ let package = Package(
         .target(name: "Isolation", dependencies: ["LinuxKit", "CSeccomp", "CCap"]),
         // cgroup v2 and v1 drivers: limits, stats, OOM events, teardown (issue 5).
         .target(name: "Cgroups", dependencies: ["LinuxKit", "CLinuxKit"]),
+        // awsvpc networking: rtnetlink links, IPAM over Store, nftables security groups and port maps.
+        .target(
+            name: "Network",
+            dependencies: [
+                "LinuxKit", "CLinuxKit", "CNftables", "Store", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "Images",
             dependencies: ["LinuxKit", "CArchive", .product(name: "Crypto", package: "swift-crypto")]
@@ -38,7 +46,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "ECSModel", "Images", "Isolation", "LinuxKit", "CLinuxKit", "Store", "Cgroups",
+                "ECSModel", "Images", "Isolation", "LinuxKit", "CLinuxKit", "Store", "Cgroups", "Network",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -61,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "berthd",
             dependencies: [
-                "API", "Engine", "Store", "ECSModel", "Cgroups",
+                "API", "Engine", "Store", "ECSModel", "Cgroups", "Network",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -87,6 +95,7 @@ let package = Package(
         .testTarget(name: "ImagesTests", dependencies: ["Images", "CArchive"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Store", "Images", "ECSModel"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "Store"]),
         .testTarget(name: "APITests", dependencies: ["API", "ECSModel"]),
         .testTarget(name: "ECSCLITests", dependencies: ["ECSCLI", "ECSModel"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Isolation", "Engine", "Images", "ECSModel", "Cgroups"]),

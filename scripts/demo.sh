@@ -34,10 +34,12 @@ say berth ecs wait tasks-running --cluster fargate-cluster --tasks "$task"
 BERTH_WAITER_DELAY=0.2 "$berth" ecs wait tasks-running --cluster fargate-cluster --tasks "$task"
 "$berth" ecs describe-tasks --cluster fargate-cluster --tasks "$task" --query 'tasks[0].lastStatus' --output text
 
-id=${task##*/}
-say "curl http://127.0.0.1:80/ inside the task's network namespace ($run/netns/$id)"
-nsenter --net="$run/netns/$id" curl -fsS --retry 30 --retry-connrefused --retry-delay 0 --max-time 10 \
-  http://127.0.0.1:80/
+say "curl http://127.0.0.1:80/ from the host (the seed's hostPort 80, DNAT into the task)"
+curl -fsS --retry 30 --retry-connrefused --retry-delay 0 --max-time 10 http://127.0.0.1:80/
+ip=$("$berth" ecs describe-tasks --cluster fargate-cluster --tasks "$task" \
+  --query "tasks[0].attachments[0].details[?name=='privateIPv4Address'].value | [0]" --output text)
+say "curl http://$ip/ (the task's own address in its subnet)"
+curl -fsS --retry 30 --retry-connrefused --retry-delay 0 --max-time 10 "http://$ip/" | grep -o '<title>.*</title>'
 
 say berth ecs stop-task --cluster fargate-cluster --task "$task"
 "$berth" ecs stop-task --cluster fargate-cluster --task "$task" --query 'task.desiredStatus' --output text

@@ -2,7 +2,7 @@
 # Installs the Debian packages berth builds, tests and runs with. Quiet and quick when all are present.
 set -euo pipefail
 packages=(
-  libseccomp-dev libcap-dev libarchive-dev libsqlite3-dev pkg-config   # linked by berth
+  libseccomp-dev libcap-dev libarchive-dev libsqlite3-dev libnftables-dev pkg-config   # linked by berth
   busybox-static nginx gcc libc6-dev python3            # rootfs-fixtures: images built from Debian packages
   iproute2 curl util-linux                              # demo and tests: nsenter, ip, curl
 )

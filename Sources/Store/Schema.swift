@@ -6,6 +6,7 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createV1)
+        migrator.registerMigration("v2", migrate: createV2Network)
         return migrator
     }
 
@@ -85,6 +86,83 @@ enum Schema {
                     value TEXT NOT NULL,
                     UNIQUE (resource_arn, key)
                 );
+                """)
+    }
+
+    // awsvpc networking (issue 6): the VPC, its subnets and security groups, and one row per attached task,
+    // which is also the task's address lease: UNIQUE (subnet_id, address) is what makes an address never
+    // handed out twice while held. Addresses are IPv4 as INTEGER (host order).
+    private static func createV2Network(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE vpc (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    cidr TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                );
+
+                -- last_leased: the address most recently handed out, so allocation moves round the subnet
+                -- instead of reusing the address a task just released.
+                CREATE TABLE subnet (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    vpc_id TEXT NOT NULL REFERENCES vpc (id),
+                    cidr TEXT NOT NULL UNIQUE,
+                    bridge TEXT NOT NULL UNIQUE,
+                    last_leased INTEGER NOT NULL DEFAULT 0,
+                    auto_created INTEGER NOT NULL,
+                    created_at REAL NOT NULL
+                );
+
+                CREATE TABLE security_group (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    vpc_id TEXT NOT NULL REFERENCES vpc (id),
+                    name TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    auto_created INTEGER NOT NULL,
+                    created_at REAL NOT NULL,
+                    UNIQUE (vpc_id, name)
+                );
+
+                -- direction: ingress or egress. protocol: tcp, udp, icmp or -1 (all). peer is a CIDR or,
+                -- when peer_group_id is set, the members of that group.
+                CREATE TABLE security_group_rule (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    group_id TEXT NOT NULL REFERENCES security_group (id) ON DELETE CASCADE,
+                    direction TEXT NOT NULL,
+                    protocol TEXT NOT NULL,
+                    from_port INTEGER NOT NULL,
+                    to_port INTEGER NOT NULL,
+                    cidr TEXT,
+                    peer_group_id TEXT,
+                    description TEXT
+                );
+                CREATE INDEX security_group_rule_by_group ON security_group_rule (group_id, direction);
+
+                -- security_groups and port_mappings are JSON arrays (the attachment's own record).
+                CREATE TABLE network_attachment (
+                    task_id TEXT PRIMARY KEY NOT NULL,
+                    subnet_id TEXT NOT NULL REFERENCES subnet (id),
+                    address INTEGER NOT NULL,
+                    mac TEXT NOT NULL,
+                    eni_id TEXT NOT NULL,
+                    attachment_id TEXT NOT NULL,
+                    host_link TEXT NOT NULL UNIQUE,
+                    netns_path TEXT NOT NULL,
+                    assign_public_ip INTEGER NOT NULL,
+                    security_groups TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    UNIQUE (subnet_id, address)
+                );
+
+                -- A published host port: (protocol, host_port) is held by one task at a time.
+                CREATE TABLE port_reservation (
+                    protocol TEXT NOT NULL,
+                    host_port INTEGER NOT NULL,
+                    container_port INTEGER NOT NULL,
+                    task_id TEXT NOT NULL REFERENCES network_attachment (task_id) ON DELETE CASCADE,
+                    PRIMARY KEY (protocol, host_port)
+                ) WITHOUT ROWID;
+                CREATE INDEX port_reservation_by_task ON port_reservation (task_id);
                 """)
     }
 }

@@ -9,7 +9,7 @@ struct Berth: ParsableCommand {
         abstract: "A local AWS Fargate: runs ECS task definitions as isolated Linux processes.",
         subcommands: [
             RunCommand.self, ImagesCommand.self, DaemonCommand.self, ECSCommand.self, LogsCommand.self,
-            StatsCommand.self,
+            StatsCommand.self, EC2Command.self,
         ]
     )
 

@@ -14,6 +14,11 @@ struct BerthdCall {
     }
 
     func send<Answer: Decodable>(_ operation: String, _ request: [String: String]) throws -> Answer {
+        try JSONDecoder().decode(Answer.self, from: try sendJSON(operation, request))
+    }
+
+    /// Any JSON object in, the raw JSON answer out.
+    func sendJSON(_ operation: String, _ request: [String: Any]) throws -> Data {
         let response: HTTPResponse
         do {
             response = try client.send(
@@ -26,6 +31,6 @@ struct BerthdCall {
             let type = (body?["__type"] as? String).map { $0.split(separator: "#").last.map(String.init) ?? $0 }
             throw ValidationError("\(type ?? "Error"): \(body?["message"] as? String ?? "HTTP \(response.status)")")
         }
-        return try JSONDecoder().decode(Answer.self, from: Data(response.body))
+        return Data(response.body)
     }
 }

@@ -8,6 +8,7 @@ import Engine
 import Foundation
 import Images
 import Logging
+import Network
 import Store
 
 @main
@@ -74,9 +75,21 @@ struct Berthd: AsyncParsableCommand {
         var engine = EngineEnvironment(
             root: root, shimPath: try HelperBinaries.path(of: "berth-shim"), netnsDirectory: "\(runDirectory)/netns",
             images: images, logger: logger, cgroups: cgroups)
+        do {
+            engine.network = try TaskNetwork(store: store, logger: logger)
+        } catch {
+            throw ValidationError("berthd cannot set up awsvpc networking: \(error)")
+        }
         engine.fargateEnvironment = [
             "AWS_EXECUTION_ENV=AWS_ECS_FARGATE", "AWS_REGION=\(region)", "AWS_DEFAULT_REGION=\(region)",
         ]
+        if metadataListen.hasPrefix("\(TaskNetwork.metadataAddress):") {
+            do {
+                try engine.network?.ensureMetadataAddress()
+            } catch {
+                logger.warning("cannot add the metadata endpoint's address", metadata: ["error": "\(error)"])
+            }
+        }
         let metadataHandler = MetadataHandler()
         let metadata = await startMetadataEndpoint(handler: metadataHandler, logger: logger)
         if let metadata {
@@ -123,6 +136,11 @@ struct Berthd: AsyncParsableCommand {
             await service.stopAllTasks(reason: "berthd stopped")
             // Empty now; a berthd that leaves tasks running leaves their groups for the next one.
             try? cgroups.removeTasksDirectory()
+            do {
+                try engine.network?.removeKernelStateIfIdle()
+            } catch {
+                logger.error("cannot remove berth's bridges and nft table", metadata: ["error": "\(error)"])
+            }
         } else {
             logger.info("tasks keep running; the next berthd adopts them")
         }

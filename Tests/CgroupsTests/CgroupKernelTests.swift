@@ -36,12 +36,13 @@ final class CgroupKernelTests {
     }
 
     /// Starts `script` under busybox sh, gated on a line on stdin so it runs no user code before it is in
-    /// `group`, then moves it there and lets it go.
+    /// `group`, then moves it there and lets it go. With `cpu`, busybox taskset pins it to that CPU first.
     @discardableResult
-    func start(_ script: String, in group: CgroupGroup) throws -> Process {
+    func start(_ script: String, in group: CgroupGroup, cpu: Int? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: busybox)
-        process.arguments = ["sh", "-c", "read go; " + script]
+        let shell = ["sh", "-c", "read go; " + script]
+        process.arguments = cpu.map { ["taskset", "-c", "\($0)", busybox] + shell } ?? shell
         let gate = Pipe()
         process.standardInput = gate
         process.standardOutput = FileHandle.nullDevice
@@ -53,8 +54,23 @@ final class CgroupKernelTests {
         return process
     }
 
-    func busyLoops(_ count: Int, in group: CgroupGroup) throws {
-        for _ in 0..<count { try start("while :; do :; done", in: group) }
+    @discardableResult
+    func busyLoops(_ count: Int, in group: CgroupGroup, cpu: Int? = nil) throws -> [Int32] {
+        try (0..<count).map { _ in try start("while :; do :; done", in: group, cpu: cpu).processIdentifier }
+    }
+
+    /// The first CPU this process may run on, from /proc/self/status `Cpus_allowed_list` ("0-1", "2,5-7").
+    func firstAllowedCPU() -> Int {
+        let list = allowedCPUs(of: getpid()) ?? ""
+        return Int(list.prefix { $0.isNumber }) ?? 0
+    }
+
+    /// `Cpus_allowed_list` of a process, as the kernel prints it.
+    func allowedCPUs(of pid: Int32) -> String? {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let prefix = "Cpus_allowed_list:"
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) else { return nil }
+        return line.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)
     }
 
     func monotonicSeconds() -> Double {
@@ -125,6 +141,14 @@ final class CgroupKernelTests {
         expectGone(task)
     }
 
+    /// cpu.weight (v1 cpu.shares) divides a CPU among the groups runnable on that CPU's run queue; it is
+    /// not a machine-wide ledger. The test once left placement to the kernel, two loops per group on two
+    /// CPUs under the task's one-CPU cpu.max: the task is throttled half of each period, so the CPUs look
+    /// half idle and the load balancer evens out task counts without weighing groups. Whenever both of a's
+    /// loops started on one CPU and both of b's on the other (seen in the VM lane: /proc/<pid>/stat
+    /// placement 0011 for the whole window, weights 100 and 300 in place), each CPU burnt the task's quota
+    /// at the same rate and a got half, whatever the weights. So every loop runs on one CPU, where the two
+    /// containers really contend for the task's CPU time and only the weights decide the split.
     @Test func weightsOneToThreeSplitAContendedTask() throws {
         let task = try makeTask(TaskResources(cpuUnits: 1024, memoryMiB: 2048))
         // 1:3 as the kernel sees it: v1 shares 256:768; v2 weights 100:300 (shares 1024 and 4042 under the
@@ -132,9 +156,17 @@ final class CgroupKernelTests {
         let (light, heavy): (UInt64, UInt64) = driver.version == .v1 ? (256, 768) : (1024, 4042)
         let a = try driver.createContainerGroup("a", in: task, limits: CgroupLimits(cpuShares: light, oomGroup: true))
         let b = try driver.createContainerGroup("b", in: task, limits: CgroupLimits(cpuShares: heavy, oomGroup: true))
-        try busyLoops(cores, in: a.group)
-        try busyLoops(cores, in: b.group)
+        let cpu = firstAllowedCPU()
+        let loops = [a: try busyLoops(2, in: a.group, cpu: cpu), b: try busyLoops(2, in: b.group, cpu: cpu)]
         let rates = try cpuRate([a.group, b.group])
+        // The split says something about the weights only if every loop ran where the test put it.
+        for (container, pids) in loops {
+            let members = Set(container.procsFiles.flatMap(Self.pids(in:)))
+            for pid in pids {
+                #expect(members.contains(pid), "loop \(pid) is not in \(container.name)'s group")
+                #expect(allowedCPUs(of: pid) == "\(cpu)", "loop \(pid) is not pinned to CPU \(cpu)")
+            }
+        }
         let share = rates[0] / (rates[0] + rates[1])
         #expect(abs(share - 0.25) <= 0.25 * 0.15, "light container got \(share) of the task (\(rates))")
         try driver.destroy(task)
@@ -175,13 +207,20 @@ final class CgroupKernelTests {
             "bomb", in: task,
             limits: .container(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil)))
         try start("b() { b | b & }; b; sleep 1000", in: bomb.group)
+        // The bomb grows only as fast as busybox forks, at half a CPU: a fixed second saw 24 pids in a busy
+        // VM lane. Sample until it has grown to half the limit (waitFor's bound), then a second more to see
+        // it held there.
         var highest: UInt64 = 0
+        let grew = waitFor {
+            highest = max(highest, (try? driver.stats(task.group).pidsCurrent) ?? 0)
+            return highest >= 32
+        }
         for _ in 0..<20 {
             Thread.sleep(forTimeInterval: 0.05)
             highest = max(highest, try driver.stats(task.group).pidsCurrent)
         }
         #expect(highest <= 64)
-        #expect(highest >= 32, "the bomb never grew (\(highest)): did it run in the group?")
+        #expect(grew, "the bomb never grew (\(highest)): did it run in the group?")
         try driver.destroy(task)
         expectGone(task)
     }

@@ -155,6 +155,16 @@ final class DaemonEndToEndTests {
         return (process.terminationStatus, json, String(decoding: stderr, as: UTF8.self))
     }
 
+    /// curl from the host, retrying until the task's nginx answers.
+    static func curl(_ url: String) -> (status: Int32, json: [String: Any], stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = [
+            "-fsS", "--retry", "30", "--retry-connrefused", "--retry-delay", "0", "--max-time", "10", url,
+        ]
+        return run(process)
+    }
+
     static func freeLoopbackPort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
@@ -206,16 +216,19 @@ final class DaemonEndToEndTests {
         #expect(running["lastStatus"] as? String == "RUNNING")
         #expect(running["startedAt"] != nil && running["pullStartedAt"] != nil)
 
-        // nginx answers inside the task's own network namespace.
+        // nginx answers on the host's port 80 (the seed's hostPort, DNAT into the task), and on the task's
+        // own address, which DescribeTasks reports in its ENI attachment.
         let id = arn.split(separator: "/").last.map(String.init) ?? ""
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
-        curl.arguments = [
-            "--net=\(runDirectory)/netns/\(id)", "curl", "-fsS", "--retry", "20", "--retry-connrefused",
-            "--retry-delay", "0", "--max-time", "10", "http://127.0.0.1:80/",
-        ]
-        let page = Self.run(curl)
-        #expect(page.status == 0, "\(page.stderr)")
+        #expect(Self.curl("http://127.0.0.1:80/").status == 0)
+        let details = ((running["attachments"] as? [[String: Any]])?.first?["details"] as? [[String: Any]]) ?? []
+        let address = details.first { $0["name"] as? String == "privateIPv4Address" }?["value"] as? String
+        let interface = ((running["containers"] as? [[String: Any]])?.first?["networkInterfaces"] as? [[String: Any]])?
+            .first
+        #expect(interface?["privateIpv4Address"] as? String == address)
+        let binding = ((running["containers"] as? [[String: Any]])?.first?["networkBindings"] as? [[String: Any]])?
+            .first
+        #expect(binding?["hostPort"] as? Int == 80 && binding?["containerPort"] as? Int == 80)
+        if let address { #expect(Self.curl("http://\(address):80/").status == 0) }
 
         let stopped = ecs(["stop-task", "--cluster", "fargate-cluster", "--task", arn, "--reason", "done testing"])
         #expect(stopped.status == 0, "\(stopped.stderr)")
@@ -241,16 +254,27 @@ final class DaemonEndToEndTests {
         let awsArn = try #require(((awsRun.json["tasks"] as? [[String: Any]])?.first)?["taskArn"] as? String)
         #expect(aws(["wait", "tasks-running", "--cluster", "fargate-cluster", "--tasks", awsArn]).status == 0)
 
-        // The aws CLI's own tasks-stopped waiter on a second task.
+        // A second task of the same definition cannot publish host port 80 while the first does.
         let awsSecond = aws([
             "run-task", "--cluster", "fargate-cluster", "--launch-type", "FARGATE", "--network-configuration",
             Self.networkConfiguration, "--task-definition", "fargate-task",
         ])
-        let secondArn = try #require(((awsSecond.json["tasks"] as? [[String: Any]])?.first)?["taskArn"] as? String)
-        #expect(aws(["wait", "tasks-running", "--cluster", "fargate-cluster", "--tasks", secondArn]).status == 0)
-        #expect(aws(["stop-task", "--cluster", "fargate-cluster", "--task", secondArn]).status == 0)
-        #expect(aws(["wait", "tasks-stopped", "--cluster", "fargate-cluster", "--tasks", secondArn]).status == 0)
+        #expect(awsSecond.status != 0)
+        #expect(awsSecond.stderr.contains("host port 80/tcp is already published by task"), "\(awsSecond.stderr)")
 
+        // SIGKILL berthd: nothing acknowledged is lost; the task it ran keeps running and is adopted.
+        stopDaemon(signal: SIGKILL)
+        try startDaemon()
+        let definitionAfter = ecs(["describe-task-definition", "--task-definition", "fargate-task:1"])
+        #expect((definitionAfter.json["taskDefinition"] as? [String: Any])?["revision"] as? Int == 1)
+        let adopted = try #require(
+            (ecs(["describe-tasks", "--cluster", "fargate-cluster", "--tasks", awsArn]).json["tasks"]
+                as? [[String: Any]])?
+                .first)
+        #expect(adopted["lastStatus"] as? String == "RUNNING")
+        // The aws CLI's own tasks-stopped waiter on the adopted task.
+        #expect(aws(["stop-task", "--cluster", "fargate-cluster", "--task", awsArn]).status == 0)
+        #expect(aws(["wait", "tasks-stopped", "--cluster", "fargate-cluster", "--tasks", awsArn]).status == 0)
         // boto3, with the same credential: the waiters run to RUNNING and STOPPED.
         let boto = boto3(
             """
@@ -271,18 +295,6 @@ final class DaemonEndToEndTests {
             boto.output.trimmingCharacters(in: .whitespacesAndNewlines) == "STOPPED UserInitiated boto3 says stop",
             "\(boto.error)")
 
-        // SIGKILL berthd: nothing acknowledged is lost; the task it ran keeps running and is adopted.
-        stopDaemon(signal: SIGKILL)
-        try startDaemon()
-        let definitionAfter = ecs(["describe-task-definition", "--task-definition", "fargate-task:1"])
-        #expect((definitionAfter.json["taskDefinition"] as? [String: Any])?["revision"] as? Int == 1)
-        let adopted = try #require(
-            (ecs(["describe-tasks", "--cluster", "fargate-cluster", "--tasks", awsArn]).json["tasks"]
-                as? [[String: Any]])?
-                .first)
-        #expect(adopted["lastStatus"] as? String == "RUNNING")
-        #expect(ecs(["stop-task", "--cluster", "fargate-cluster", "--task", awsArn]).status == 0)
-        #expect(ecs(["wait", "tasks-stopped", "--cluster", "fargate-cluster", "--tasks", awsArn]).status == 0)
         let awsID = awsArn.split(separator: "/").last.map(String.init) ?? ""
         #expect(!FileManager.default.fileExists(atPath: "\(runDirectory)/netns/\(awsID)"))
 

@@ -1,6 +1,7 @@
 import ECSModel
 import Foundation
 import Isolation
+import Network
 import Store
 
 extension ECSService {
@@ -38,11 +39,31 @@ extension ECSService {
             return response
         }
         let containers = try Self.applyOverrides(request.overrides, to: definition.containerDefinitions ?? [])
+        // A hostPort another task publishes, or a process on the host holds, is refused here, not later.
+        if let network = engine.network, definition.networkMode == .awsvpc {
+            let published = containers.flatMap(Self.publishedPorts)
+            let all = (0..<count).flatMap { _ in published }
+            do {
+                try network.checkHostPorts(
+                    all.map {
+                        PortBinding(ipProtocol: $0.ipProtocol, containerPort: $0.containerPort, hostPort: $0.hostPort)
+                    })
+            } catch let error as NetworkError {
+                throw Self.invalidParameter("\(error)")
+            }
+        }
 
         var documents: [ECSTask] = []
         var records: [StoredTask] = []
         var plans: [(arn: String, id: String, containers: [PlannedContainer])] = []
         let pidMode = definition.pidMode?.rawValue
+        let placement = request.networkConfiguration?.awsvpcConfiguration.flatMap { vpc in
+            vpc.subnets.first.map {
+                AwsvpcPlacement(
+                    subnetID: $0, securityGroupIDs: vpc.securityGroups ?? [],
+                    assignPublicIp: vpc.assignPublicIp == .enabled)
+            }
+        }
         let now = Date()
         for _ in 0..<count {
             let id = ContainerIdentifier.generate()
@@ -80,6 +101,12 @@ extension ECSService {
                 task.containers?[index].cpu = String(definition.cpu ?? 0)
                 task.containers?[index].memory = definition.memory.map(String.init)
                 task.containers?[index].memoryReservation = definition.memoryReservation.map(String.init)
+                // Published on the host: the mappings that name a hostPort (the task IP serves every port).
+                task.containers?[index].networkBindings = Self.publishedPorts(definition).map {
+                    NetworkBinding(
+                        bindIP: "0.0.0.0", containerPort: $0.containerPort, hostPort: $0.hostPort,
+                        protocol: TransportProtocol(rawValue: $0.ipProtocol))
+                }
             }
             documents.append(task)
             records.append(
@@ -98,7 +125,8 @@ extension ECSService {
             }
             startSupervisor(
                 arn: plans[index].arn, id: plans[index].id, containers: plans[index].containers, pidMode: pidMode,
-                cpu: Int(documents[index].cpu ?? ""), memory: Int(documents[index].memory ?? ""))
+                cpu: Int(documents[index].cpu ?? ""), memory: Int(documents[index].memory ?? ""),
+                awsvpc: definition.networkMode == .awsvpc ? placement : nil)
         }
         var response = RunTaskResponse()
         response.tasks = documents
@@ -187,6 +215,14 @@ extension ECSService {
             }
         } while clusterToken != nil
         removeOrphanedCgroups()
+        // Leases, veths and rules of tasks no berthd runs any more; the table rebuilt from the store.
+        if let network = engine.network {
+            do {
+                try network.reconcile(keep: Set(tasks.all.map(\.taskID)))
+            } catch {
+                logger.error("network reconcile failed", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     /// Task groups no adopted task owns (a task that stopped while no berthd ran, or one berthd was
@@ -239,6 +275,16 @@ extension ECSService {
 
     // MARK: helpers
 
+    /// A container's port mappings with an explicit hostPort: berth publishes those on the host.
+    static func publishedPorts(_ definition: ContainerDefinition) -> [ENISnapshot.Binding] {
+        (definition.portMappings ?? []).compactMap { mapping in
+            guard let hostPort = mapping.hostPort, let containerPort = mapping.containerPort ?? mapping.hostPort
+            else { return nil }
+            return ENISnapshot.Binding(
+                ipProtocol: mapping.protocol?.rawValue ?? "tcp", containerPort: containerPort, hostPort: hostPort)
+        }
+    }
+
     func activeCluster(_ reference: String?) throws -> StoredCluster {
         let name = reference ?? Self.defaultClusterName
         if let stored = try store.cluster(nameOrArn: name), stored.status == "ACTIVE" { return stored }
@@ -287,10 +333,12 @@ extension ECSService {
     }
 
     func startSupervisor(
-        arn: String, id: String, containers: [PlannedContainer], pidMode: String?, cpu: Int?, memory: Int?
+        arn: String, id: String, containers: [PlannedContainer], pidMode: String?, cpu: Int?, memory: Int?,
+        awsvpc: AwsvpcPlacement?
     ) {
         let supervisor = TaskSupervisor(
-            taskID: id, containers: containers, pidMode: pidMode, cpu: cpu, memory: memory, environment: engine,
+            taskID: id, containers: containers, pidMode: pidMode, cpu: cpu, memory: memory, awsvpc: awsvpc,
+            environment: engine,
             onChange: persistence(arn: arn))
         register(supervisor, arn: arn)
         Task { await supervisor.start() }
@@ -346,6 +394,22 @@ extension ECSService {
         task.stoppedReason = snapshot.stoppedReason
         task.version = Int64(snapshot.version)
         task.healthStatus = snapshot.healthStatus
+        if let eni = snapshot.eni {
+            task.attachments = [
+                Attachment(
+                    id: eni.attachmentID, type: "ElasticNetworkInterface",
+                    status: snapshot.lastStatus >= .deprovisioning ? "DETACHED" : "ATTACHED",
+                    details: [
+                        KeyValuePair(name: "subnetId", value: eni.subnetID),
+                        KeyValuePair(name: "networkInterfaceId", value: eni.networkInterfaceID),
+                        KeyValuePair(name: "macAddress", value: eni.macAddress),
+                        KeyValuePair(name: "privateDnsName", value: eni.privateDnsName),
+                        KeyValuePair(name: "privateIPv4Address", value: eni.privateIPv4Address),
+                        KeyValuePair(name: "subnetCidrBlock", value: eni.subnetCIDR),
+                        KeyValuePair(name: "subnetGatewayIpv4Address", value: eni.gateway),
+                    ])
+            ]
+        }
         task.containers = snapshot.containers.map { container in
             var document = Container()
             document.containerArn = configuration.containerARN(id: container.runtimeID)
@@ -358,8 +422,12 @@ extension ECSService {
             document.exitCode = container.exitCode
             document.reason = container.reason
             document.healthStatus = container.healthStatus ?? .unknown
-            document.networkBindings = []
-            document.networkInterfaces = []
+            document.networkInterfaces =
+                snapshot.eni.map {
+                    [NetworkInterface(attachmentId: $0.attachmentID, privateIpv4Address: $0.privateIPv4Address)]
+                } ?? []
+            let definitionPorts = base.containers?.first { $0.name == container.name }?.networkBindings ?? []
+            document.networkBindings = definitionPorts
             let previous = base.containers?.first { $0.name == container.name }
             document.cpu = previous?.cpu ?? "0"
             document.memory = previous?.memory

@@ -50,6 +50,8 @@ public final class ECSService: Sendable {
             case "ListTagsForResource": return try encode(listTagsForResource(decode(body)))
             case "BerthGetTaskLogs": return try getTaskLogs(body)
             case "BerthGetTaskStats": return try await getTaskStats(body)
+            case let name where name.hasPrefix("BerthNetwork"):
+                return try handleEC2(String(name.dropFirst(12)), body: body)
             default:
                 throw ECSError(.init(rawValue: "UnknownOperationException"), "Unknown operation \(operation)")
             }

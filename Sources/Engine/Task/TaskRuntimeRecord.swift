@@ -41,6 +41,8 @@ public struct TaskRuntimeRecord: Codable, Sendable, Equatable {
     public var memory: Int?
     public var cgroup: TaskCgroup?
     public var containerCgroups: [String: ContainerCgroup] = [:]
+    /// awsvpc: where the task's interface goes (nil: loopback only).
+    public var awsvpc: AwsvpcPlacement?
 
     init(
         containers: [ContainerDefinition], runtimeIDs: [String: String], stopSignals: [String: Int32],
@@ -91,5 +93,18 @@ public enum TaskLogPaths {
 
     public static func logPath(taskDirectory: String, container: ContainerDefinition, taskID: String) -> String {
         "\(taskDirectory)/logs/\(streamName(container: container, taskID: taskID))"
+    }
+}
+
+/// RunTask's awsvpcConfiguration as the engine uses it: the first subnet, the groups, public IP or not.
+public struct AwsvpcPlacement: Codable, Sendable, Equatable {
+    public var subnetID: String
+    public var securityGroupIDs: [String]
+    public var assignPublicIp: Bool
+
+    public init(subnetID: String, securityGroupIDs: [String], assignPublicIp: Bool) {
+        self.subnetID = subnetID
+        self.securityGroupIDs = securityGroupIDs
+        self.assignPublicIp = assignPublicIp
     }
 }

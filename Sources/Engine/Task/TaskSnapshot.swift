@@ -18,6 +18,8 @@ public struct TaskSnapshot: Sendable, Equatable {
     public var stoppedAt: Date?
     public var stopCode: TaskStopCode?
     public var stoppedReason: String?
+    /// The task's elastic network interface, once attached (awsvpc).
+    public var eni: ENISnapshot?
     /// Over the essential containers' health checks (HealthTracker.taskHealth).
     public var healthStatus: HealthStatus = .unknown
     /// Incremented on every change, as ECS's `version`.
@@ -48,6 +50,26 @@ public struct ContainerSnapshot: Sendable, Equatable {
         self.image = image
         self.runtimeID = runtimeID
         self.essential = essential
+    }
+}
+
+/// What ECS reports of a task's ENI: the attachment, the containers' networkInterfaces and bindings.
+public struct ENISnapshot: Sendable, Equatable, Codable {
+    public var attachmentID: String
+    public var networkInterfaceID: String
+    public var subnetID: String
+    public var subnetCIDR: String
+    public var gateway: String
+    public var privateIPv4Address: String
+    public var macAddress: String
+    public var privateDnsName: String
+    /// Published host ports: (protocol, containerPort, hostPort).
+    public var bindings: [Binding]
+
+    public struct Binding: Sendable, Equatable, Codable {
+        public var ipProtocol: String
+        public var containerPort: Int
+        public var hostPort: Int
     }
 }
 

@@ -6,6 +6,7 @@ import Images
 import Isolation
 import LinuxKit
 import Logging
+import Network
 
 /// Where the engine keeps things and which helper it starts; shared by every task supervisor.
 public struct EngineEnvironment: Sendable {
@@ -18,6 +19,8 @@ public struct EngineEnvironment: Sendable {
     /// Fargate's limits for every task and container; nil only where a caller has no cgroups to manage
     /// (berthd refuses to start without them).
     public var cgroups: (any CgroupDriver)?
+    /// awsvpc networking (veth, address, security groups, port mappings); nil leaves tasks on loopback.
+    public var network: TaskNetwork?
     /// The task metadata endpoint's base URL (http://169.254.170.2); each container gets
     /// ECS_CONTAINER_METADATA_URI_V4 (and the v3 name) under it.
     public var metadataEndpoint: String?
@@ -96,7 +99,7 @@ public actor TaskSupervisor {
 
     public init(
         taskID: String, containers: [PlannedContainer], pidMode: String? = nil, cpu: Int? = nil, memory: Int? = nil,
-        environment: EngineEnvironment, createdAt: Date = Date(),
+        awsvpc: AwsvpcPlacement? = nil, environment: EngineEnvironment, createdAt: Date = Date(),
         onChange: @escaping @Sendable (TaskSnapshot) async -> Void
     ) {
         self.taskID = taskID
@@ -116,6 +119,7 @@ public actor TaskSupervisor {
             containers: containers.map(\.definition),
             runtimeIDs: Dictionary(containers.map { ($0.name, $0.runtimeID) }, uniquingKeysWith: { a, _ in a }),
             stopSignals: [:], pidMode: pidMode, cpu: cpu, memory: memory)
+        runtime.awsvpc = awsvpc
     }
 
     /// A task a previous berthd started: its state as stored, its processes as `runtime.json` names them.
@@ -170,6 +174,7 @@ public actor TaskSupervisor {
             try writeRuntime()
             try createTaskCgroup()
             try await pinNetworkNamespace()
+            try await attachNetwork()
             await change {
                 $0.lastStatus = .pending
                 $0.pullStartedAt = Date()
@@ -224,6 +229,34 @@ public actor TaskSupervisor {
                         memoryReservationMiB: definition.memoryReservation)))
         } catch {
             throw TaskStartFailure("ResourceInitializationError: container '\(container.name)': \(error)")
+        }
+    }
+
+    /// The task's ENI: a veth into its subnet's bridge, its address, security groups and published ports,
+    /// all in the pinned namespace before any container starts.
+    private func attachNetwork() async throws {
+        guard let network = environment.network, let placement = runtime.awsvpc else { return }
+        let bindings = containers.flatMap { ECSService.publishedPorts($0.definition) }
+        let attachment: NetworkAttachment
+        do {
+            attachment = try network.attach(
+                taskID: taskID, netnsPath: netnsPath, subnetID: placement.subnetID,
+                securityGroupIDs: placement.securityGroupIDs, assignPublicIp: placement.assignPublicIp,
+                portMappings: bindings.map {
+                    PortBinding(ipProtocol: $0.ipProtocol, containerPort: $0.containerPort, hostPort: $0.hostPort)
+                })
+        } catch {
+            throw TaskStartFailure("ResourceInitializationError: failed to configure the task's ENI: \(error)")
+        }
+        privateAddress = attachment.privateIPv4Address.description
+        let details = Dictionary(attachment.ecsDetails.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        await change {
+            $0.eni = ENISnapshot(
+                attachmentID: attachment.attachmentID, networkInterfaceID: attachment.networkInterfaceID,
+                subnetID: attachment.subnetID, subnetCIDR: attachment.subnetCIDR.description,
+                gateway: attachment.gateway.description,
+                privateIPv4Address: attachment.privateIPv4Address.description, macAddress: attachment.macAddress,
+                privateDnsName: details["privateDnsName"] ?? "", bindings: bindings)
         }
     }
 
@@ -680,6 +713,13 @@ public actor TaskSupervisor {
         for container in containers {
             try? environment.images.removeContainerLayer(id: container.runtimeID)
         }
+        if let network = environment.network, runtime.awsvpc != nil {
+            do {
+                try network.detach(taskID: taskID)
+            } catch {
+                logger().error("network detach failed", metadata: ["error": "\(error)"])
+            }
+        }
         NetworkNamespacePin.remove(at: netnsPath)
         // Logs and the runtime record (naming the log streams) stay until the task is purged; specs go now.
         for container in containers {
@@ -705,6 +745,7 @@ public actor TaskSupervisor {
     /// its shim recorded. A task that was still starting cannot finish starting and is stopped.
     public func resumeAdopted() async {
         adopted = Set(runtime.running.keys)
+        privateAddress = snapshot.eni?.privateIPv4Address
         if let holder = runtime.pidHolderShim, holder.isAlive, ChildReaper.shared.adopt(holder.pid) {
             holderShim = holder.pid
             watchHolderExit(holder.pid)

@@ -1,0 +1,137 @@
+/// How berth's network is laid out. Every kernel object derives from these names, so a test (or a second
+/// berthd) with its own table, prefixes and CIDR never touches another instance's objects.
+public struct NetworkConfiguration: Sendable {
+    public var vpcID: String
+    public var vpcCIDR: IPv4CIDR
+    /// The size of subnets carved from the VPC when none is given (AWS's console default is /24 too).
+    public var subnetPrefixLength: Int
+    /// The nftables table: `inet <table>`.
+    public var table: String
+    /// Bridges are `<bridgePrefix><n>` (berth0, berth1, …).
+    public var bridgePrefix: String
+    /// Host ends of task veths are `<vethPrefix><task id>` cut to 15 characters (bv1a2b3c4d5e6f7).
+    public var vethPrefix: String
+    /// Turn on net.ipv4.ip_forward at start, as Docker does, so published ports answer other machines and
+    /// ENABLED tasks reach the world. Off: only berth's bridges forward (tests use this).
+    public var enableGlobalForwarding: Bool
+
+    public init(
+        vpcID: String = "vpc-0be47bd000000000a", vpcCIDR: IPv4CIDR = IPv4CIDR("10.88.0.0/16")!,
+        subnetPrefixLength: Int = 24, table: String = "berth", bridgePrefix: String = "berth",
+        vethPrefix: String = "bv", enableGlobalForwarding: Bool = true
+    ) {
+        self.vpcID = vpcID
+        self.vpcCIDR = vpcCIDR
+        self.subnetPrefixLength = subnetPrefixLength
+        self.table = table
+        self.bridgePrefix = bridgePrefix
+        self.vethPrefix = vethPrefix
+        self.enableGlobalForwarding = enableGlobalForwarding
+    }
+}
+
+/// What ECS reports about a task's elastic network interface (DescribeTasks `attachments`, containers'
+/// `networkInterfaces` and `networkBindings`).
+public struct NetworkAttachment: Sendable, Equatable {
+    public var taskID: String
+    /// The attachment's `id` (a UUID) and the containers' `networkInterfaces[].attachmentId`.
+    public var attachmentID: String
+    public var networkInterfaceID: String
+    public var subnetID: String
+    public var subnetCIDR: IPv4CIDR
+    public var privateIPv4Address: IPv4Address
+    public var macAddress: String
+    public var gateway: IPv4Address
+    public var prefixLength: Int
+    public var securityGroups: [String]
+    public var assignPublicIp: Bool
+    /// The host end of the veth pair.
+    public var hostLink: String
+    public var bindings: [PortBinding]
+
+    /// `attachments[].details` as Fargate reports them (note `privateIPv4Address` with upper-case IP here,
+    /// `privateIpv4Address` in `networkInterfaces`).
+    public var ecsDetails: [(name: String, value: String)] {
+        [
+            ("subnetId", subnetID), ("networkInterfaceId", networkInterfaceID), ("macAddress", macAddress),
+            ("privateDnsName", "ip-" + privateIPv4Address.description.replacingOccurrences(of: ".", with: "-")),
+            ("privateIPv4Address", privateIPv4Address.description),
+        ]
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.taskID == rhs.taskID && lhs.attachmentID == rhs.attachmentID
+            && lhs.privateIPv4Address == rhs.privateIPv4Address
+            && lhs.bindings == rhs.bindings && lhs.macAddress == rhs.macAddress && lhs.subnetID == rhs.subnetID
+    }
+}
+
+public struct Subnet: Sendable, Equatable {
+    public var id: String
+    public var vpcID: String
+    public var cidr: IPv4CIDR
+    public var bridge: String
+    public var availableIpAddressCount: Int
+    public var autoCreated: Bool
+}
+
+public struct SecurityGroupRule: Sendable, Equatable {
+    public var id: String
+    public var groupID: String
+    public var isEgress: Bool
+    public var ipProtocol: String
+    public var fromPort: Int
+    public var toPort: Int
+    public var cidr: String?
+    public var peerGroupID: String?
+    public var description: String?
+}
+
+public struct SecurityGroup: Sendable, Equatable {
+    public var id: String
+    public var vpcID: String
+    public var name: String
+    public var description: String
+    public var autoCreated: Bool
+    public var ingress: [SecurityGroupRule]
+    public var egress: [SecurityGroupRule]
+}
+
+/// EC2's IpPermission: one protocol and port range, any number of CIDR and group peers.
+public struct IpPermission: Sendable, Equatable {
+    public var ipProtocol: String
+    public var fromPort: Int
+    public var toPort: Int
+    public var cidrs: [String]
+    public var groupIDs: [String]
+    public var description: String?
+
+    public init(
+        ipProtocol: String, fromPort: Int = -1, toPort: Int = -1, cidrs: [String] = [], groupIDs: [String] = [],
+        description: String? = nil
+    ) {
+        self.ipProtocol = ipProtocol
+        self.fromPort = fromPort
+        self.toPort = toPort
+        self.cidrs = cidrs
+        self.groupIDs = groupIDs
+        self.description = description
+    }
+
+    /// EC2 accepts names and numbers; berth keeps tcp, udp, icmp and -1 (all).
+    static func normalizedProtocol(_ text: String) -> String? {
+        switch text.lowercased() {
+        case "tcp", "6": "tcp"
+        case "udp", "17": "udp"
+        case "icmp", "1": "icmp"
+        case "-1", "all": "-1"
+        default: nil
+        }
+    }
+}
+
+/// What `reconcile` removed.
+public struct ReconcileReport: Sendable, Equatable {
+    public var releasedTasks: [String] = []
+    public var deletedLinks: [String] = []
+}

@@ -1,0 +1,205 @@
+/// Renders berth's nftables scripts. Pure text, unit-tested; `Nftables` runs each script as one transaction.
+///
+/// One table, `inet <table>`:
+/// - sets `bridges` (berth's bridge names), `tasks` and `public` (task addresses; public = ENABLED), one set
+///   `sg-…` per security group holding its members' addresses (so "source group" rules follow membership
+///   without rewriting anyone's rules);
+/// - verdict maps from a task address to its chains (`ingress`, `egress`) and from protocol . hostPort to
+///   the publishing task's DNAT chain (`publish`);
+/// - per task, chains `task-<id>-in`, `task-<id>-out`, `task-<id>-dnat`: everything of a task is named after
+///   it, so detaching (or reconciling after a crash) removes exactly its chains and map elements.
+///
+/// Tasks' bridge ports are isolated (see `RouteRequests.isolatePort`), so task-to-task traffic is routed by
+/// the host and always crosses `forward`. Security groups are stateful like EC2's: replies are accepted by
+/// conntrack state before any rule.
+public struct NftablesRuleset: Sendable {
+    public var table: String
+    public var vpc: IPv4CIDR
+
+    public init(table: String, vpc: IPv4CIDR) {
+        self.table = table
+        self.vpc = vpc
+    }
+
+    var family: String { "inet \(table)" }
+
+    /// The whole table: replaces whatever `inet <table>` holds (atomically: the old table is deleted and the
+    /// new one created in the same transaction), then attaches every task in `tasks`.
+    public func fullScript(bridges: [String], tasks: [TaskFirewall], groups: [String]) -> String {
+        var lines = ["table \(family) {}", "delete table \(family)", "table \(family) {"]
+        let bridgeElements =
+            bridges.isEmpty ? "" : " elements = { \(bridges.map { "\"\($0)\"" }.joined(separator: ", ")) };"
+        lines += [
+            "  set bridges { type ifname;\(bridgeElements) }",
+            "  set tasks { type ipv4_addr; }",
+            "  set public { type ipv4_addr; }",
+            "  map ingress { type ipv4_addr : verdict; }",
+            "  map egress { type ipv4_addr : verdict; }",
+            "  map publish { type inet_proto . inet_service : verdict; }",
+            // hostPort on every local address (127.0.0.1 and the host's own) -> the task's DNAT chain.
+            "  chain prerouting {",
+            "    type nat hook prerouting priority dstnat; policy accept;",
+            "    fib daddr type local meta nfproto ipv4 meta l4proto { tcp, udp } meta l4proto . th dport vmap @publish",
+            "  }",
+            "  chain nat-output {",
+            "    type nat hook output priority -100; policy accept;",
+            "    fib daddr type local meta nfproto ipv4 meta l4proto { tcp, udp } meta l4proto . th dport vmap @publish",
+            "  }",
+            "  chain postrouting {",
+            "    type nat hook postrouting priority srcnat; policy accept;",
+            // 127.0.0.1 may leave through a bridge (route_localnet) but the task must answer somewhere it can
+            // route: the gateway.
+            "    oifname @bridges ip saddr 127.0.0.0/8 masquerade",
+            "    oifname != @bridges ip saddr @public ip daddr != \(vpc) masquerade",
+            "  }",
+            "  chain forward {",
+            "    type filter hook forward priority filter; policy accept;",
+            "    ct state established,related accept",
+            "    ct state invalid drop",
+            "    iifname @bridges ip saddr != @tasks drop",
+            "    ip saddr vmap @egress",
+            "    ip daddr vmap @ingress",
+            "    oifname @bridges drop",
+            "  }",
+            "  chain output {",
+            "    type filter hook output priority filter; policy accept;",
+            "    ct state established,related accept",
+            // all.send_redirects overrides the bridge's 0; a redirect would take the host off the path.
+            "    oifname @bridges icmp type redirect drop",
+            "    oifname @bridges ip daddr vmap @ingress",
+            "  }",
+            "}",
+        ]
+        var script = lines.joined(separator: "\n") + "\n"
+        for group in Set(groups + tasks.flatMap(referencedGroups)).sorted() {
+            script += "add set \(family) \(setName(group)) { type ipv4_addr; }\n"
+        }
+        for task in tasks { script += attachScript(task, bridge: nil) }
+        return script
+    }
+
+    /// One task's chains, map elements and set memberships (and its bridge in `bridges`, if given).
+    public func attachScript(_ task: TaskFirewall, bridge: String?) -> String {
+        var lines: [String] = []
+        if let bridge { lines.append("add element \(family) bridges { \"\(bridge)\" }") }
+        for group in Set(task.securityGroups + referencedGroups(task)).sorted() {
+            lines.append("add set \(family) \(setName(group)) { type ipv4_addr; }")
+        }
+        lines += filterChains(task)
+        let dnat = chain(task, "dnat")
+        lines += ["add chain \(family) \(dnat)", "flush chain \(family) \(dnat)"]
+        for port in task.ports {
+            lines.append(
+                "add rule \(family) \(dnat) meta l4proto \(port.ipProtocol) th dport \(port.hostPort) "
+                    + "dnat ip to \(task.address):\(port.containerPort)")
+        }
+        let address = task.address
+        lines.append("add element \(family) tasks { \(address) }")
+        if task.publicEgress { lines.append("add element \(family) public { \(address) }") }
+        for group in task.securityGroups { lines.append("add element \(family) \(setName(group)) { \(address) }") }
+        lines.append("add element \(family) ingress { \(address) : jump \(chain(task, "in")) }")
+        lines.append("add element \(family) egress { \(address) : jump \(chain(task, "out")) }")
+        for port in task.ports {
+            lines.append("add element \(family) publish { \(port.ipProtocol) . \(port.hostPort) : jump \(dnat) }")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Removes everything `attachScript` added for the task (its bridge stays in `bridges`).
+    public func detachScript(_ task: TaskFirewall) -> String {
+        let address = task.address
+        var lines: [String] = []
+        for port in task.ports {
+            lines.append("delete element \(family) publish { \(port.ipProtocol) . \(port.hostPort) }")
+        }
+        lines.append("delete element \(family) ingress { \(address) }")
+        lines.append("delete element \(family) egress { \(address) }")
+        lines.append("delete element \(family) tasks { \(address) }")
+        if task.publicEgress { lines.append("delete element \(family) public { \(address) }") }
+        for group in task.securityGroups { lines.append("delete element \(family) \(setName(group)) { \(address) }") }
+        for suffix in ["in", "out", "dnat"] { lines.append("delete chain \(family) \(chain(task, suffix))") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Rewrites the filter chains of tasks whose groups' rules changed (authorize/revoke), in one transaction.
+    public func refreshScript(_ tasks: [TaskFirewall]) -> String {
+        var lines: [String] = []
+        for group in Set(tasks.flatMap(referencedGroups)).sorted() {
+            lines.append("add set \(family) \(setName(group)) { type ipv4_addr; }")
+        }
+        for task in tasks { lines += filterChains(task) }
+        return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
+    }
+
+    // task-<id>-in accepts what some ingress rule allows; task-<id>-out returns (so the destination's
+    // ingress is checked next) what some egress rule allows; both drop the rest.
+    private func filterChains(_ task: TaskFirewall) -> [String] {
+        let input = chain(task, "in")
+        let output = chain(task, "out")
+        var lines = [
+            "add chain \(family) \(input)", "flush chain \(family) \(input)",
+            "add chain \(family) \(output)", "flush chain \(family) \(output)",
+        ]
+        for rule in task.ingress {
+            lines.append(ruleLine(input, match(rule, peerField: "saddr"), "accept"))
+        }
+        lines.append("add rule \(family) \(input) drop")
+        if !task.publicEgress {
+            // assignPublicIp DISABLED: nothing leaves the VPC, whatever the egress rules say.
+            lines.append("add rule \(family) \(output) ip daddr != \(vpc) drop")
+        }
+        for rule in task.egress {
+            lines.append(ruleLine(output, match(rule, peerField: "daddr"), "return"))
+        }
+        lines.append("add rule \(family) \(output) drop")
+        return lines
+    }
+
+    private func ruleLine(_ chain: String, _ match: String, _ verdict: String) -> String {
+        "add rule \(family) \(chain) " + (match.isEmpty ? verdict : match + " " + verdict)
+    }
+
+    func match(_ rule: FirewallRule, peerField: String) -> String {
+        var parts: [String] = []
+        switch rule.peer {
+        case .group(let group): parts.append("ip \(peerField) @\(setName(group))")
+        case .cidr(let cidr) where cidr.prefixLength > 0: parts.append("ip \(peerField) \(cidr)")
+        case .cidr: break
+        }
+        switch rule.ipProtocol {
+        case "tcp", "udp":
+            parts.append("meta l4proto \(rule.ipProtocol)")
+            if rule.fromPort > 0 || (rule.toPort >= 0 && rule.toPort < 65535) {
+                let from = max(rule.fromPort, 0)
+                let to = rule.toPort < 0 ? 65535 : rule.toPort
+                parts.append(from == to ? "th dport \(from)" : "th dport \(from)-\(to)")
+            }
+        case "icmp":
+            parts.append("meta l4proto icmp")
+            if rule.fromPort >= 0 { parts.append("icmp type \(rule.fromPort)") }
+            if rule.fromPort >= 0 && rule.toPort >= 0 { parts.append("icmp code \(rule.toPort)") }
+        case "-1": break
+        default: parts.append("meta l4proto \(rule.ipProtocol)")
+        }
+        return parts.joined(separator: " ")
+    }
+
+    private func referencedGroups(_ task: TaskFirewall) -> [String] {
+        (task.ingress + task.egress).compactMap {
+            if case .group(let id) = $0.peer { id } else { nil }
+        }
+    }
+
+    func setName(_ group: String) -> String {
+        "sg-" + Self.identifier(group.hasPrefix("sg-") ? String(group.dropFirst(3)) : group)
+    }
+
+    func chain(_ task: TaskFirewall, _ suffix: String) -> String { Self.chainName(taskID: task.taskID, suffix) }
+
+    static func chainName(taskID: String, _ suffix: String) -> String { "task-\(identifier(taskID))-\(suffix)" }
+
+    /// Letters, digits and underscores only: safe inside an nft identifier whatever an ID contains.
+    static func identifier(_ text: String) -> String {
+        String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+    }
+}

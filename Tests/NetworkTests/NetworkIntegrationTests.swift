@@ -1,0 +1,192 @@
+import Foundation
+import Testing
+
+@testable import Network
+
+/// Root, real kernel: namespaces, veths, bridges and nft tables of their own (see `NetworkLab`), removed at
+/// the end even when a check fails. Traffic goes only to loopback and to namespaces the tests create.
+@Suite(.serialized, .enabled(if: isRoot, "needs root"))
+struct NetworkIntegrationTests {
+    @Test func publishedPortAnswersOnLoopbackAndPrivateIP() throws {
+        let lab = try NetworkLab(octet: 211)
+        defer { lab.close() }
+        let netns = try lab.namespace("web")
+        let hostPort = Int.random(in: 20000..<30000)
+        let eni = try lab.network.attach(
+            taskID: "web0000000000000001", netnsPath: netns, subnetID: "subnet-web", securityGroupIDs: ["sg-web"],
+            assignPublicIp: false, portMappings: [PortBinding(containerPort: 80, hostPort: hostPort)])
+        try lab.httpServer(in: netns)
+        #expect(lab.vpc.contains(eni.privateIPv4Address))
+        #expect(eni.networkInterfaceID.hasPrefix("eni-"))
+        #expect(eni.macAddress == AddressAllocator.macString(AddressAllocator.macAddress(for: eni.privateIPv4Address)))
+        #expect(lab.reachable("http://127.0.0.1:\(hostPort)/"))
+        #expect(lab.reachable("http://\(eni.privateIPv4Address)/"))
+        let inside = sh(["nsenter", "--net=\(netns)", "ip", "-br", "addr", "show", "eth0"]).output
+        #expect(inside.contains("\(eni.privateIPv4Address)/24"))
+        #expect(sh(["nsenter", "--net=\(netns)", "ip", "route"]).output.contains("default via \(eni.gateway)"))
+
+        try lab.network.detach(taskID: "web0000000000000001")
+        #expect(!lab.reachable("http://127.0.0.1:\(hostPort)/"))
+        #expect(!lab.links().contains(eni.hostLink))
+    }
+
+    @Test func securityGroupsDecideWhichTasksConnect() throws {
+        let lab = try NetworkLab(octet: 212)
+        defer { lab.close() }
+        let network = lab.network
+        let server = try network.createSecurityGroup(name: "server", description: "web")
+        let client = try network.createSecurityGroup(name: "client", description: "allowed")
+        let other = try network.createSecurityGroup(name: "other", description: "not allowed")
+        _ = try network.authorizeIngress(
+            groupID: server.id,
+            permissions: [IpPermission(ipProtocol: "tcp", fromPort: 80, toPort: 80, groupIDs: [client.id])])
+        let subnet = try network.createSubnet(id: "subnet-sg")
+
+        let serverNS = try lab.namespace("server")
+        let clientNS = try lab.namespace("client")
+        let otherNS = try lab.namespace("other")
+        let serverENI = try network.attach(
+            taskID: "server", netnsPath: serverNS, subnetID: subnet.id, securityGroupIDs: [server.id],
+            assignPublicIp: false, portMappings: [])
+        _ = try network.attach(
+            taskID: "client", netnsPath: clientNS, subnetID: subnet.id, securityGroupIDs: [client.id],
+            assignPublicIp: false, portMappings: [])
+        _ = try network.attach(
+            taskID: "other", netnsPath: otherNS, subnetID: subnet.id, securityGroupIDs: [other.id],
+            assignPublicIp: false, portMappings: [])
+        try lab.httpServer(in: serverNS)
+        let url = "http://\(serverENI.privateIPv4Address)/"
+        #expect(lab.reachable(url, from: clientNS))
+        #expect(!lab.reachable(url, from: otherNS))
+        // The host is not in the client group either.
+        #expect(!lab.reachable(url))
+
+        try network.revokeIngress(
+            groupID: server.id,
+            permissions: [IpPermission(ipProtocol: "tcp", fromPort: 80, toPort: 80, groupIDs: [client.id])])
+        #expect(!lab.reachable(url, from: clientNS))
+
+        _ = try network.authorizeIngress(
+            groupID: server.id,
+            permissions: [IpPermission(ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrs: ["0.0.0.0/0"])])
+        #expect(lab.reachable(url, from: otherNS))
+        #expect(lab.reachable(url))
+    }
+
+    @Test func egressLeavesTheVPCOnlyWithAPublicIP() throws {
+        let lab = try NetworkLab(octet: 213)
+        defer { lab.close() }
+        let upstream = try lab.upstream(octet: 213)
+        let publicNS = try lab.namespace("public")
+        let privateNS = try lab.namespace("private")
+        _ = try lab.network.attach(
+            taskID: "public", netnsPath: publicNS, subnetID: "subnet-egress", securityGroupIDs: ["sg-egress"],
+            assignPublicIp: true, portMappings: [])
+        _ = try lab.network.attach(
+            taskID: "private", netnsPath: privateNS, subnetID: "subnet-egress", securityGroupIDs: ["sg-egress"],
+            assignPublicIp: false, portMappings: [])
+        #expect(lab.reachable("http://\(upstream)/", from: publicNS))
+        #expect(!lab.reachable("http://\(upstream)/", from: privateNS))
+    }
+
+    @Test func hostPortConflictsAreRefused() throws {
+        let lab = try NetworkLab(octet: 214)
+        defer { lab.close() }
+        let first = try lab.namespace("first")
+        let second = try lab.namespace("second")
+        let hostPort = Int.random(in: 30000..<40000)
+        _ = try lab.network.attach(
+            taskID: "first", netnsPath: first, subnetID: "subnet-ports", securityGroupIDs: [], assignPublicIp: false,
+            portMappings: [PortBinding(containerPort: 80, hostPort: hostPort)])
+        #expect(throws: NetworkError.hostPortInUse("host port \(hostPort)/tcp is already published by task first")) {
+            try lab.network.attach(
+                taskID: "second", netnsPath: second, subnetID: "subnet-ports", securityGroupIDs: [],
+                assignPublicIp: false, portMappings: [PortBinding(containerPort: 80, hostPort: hostPort)])
+        }
+        // udp on the same number is another port.
+        _ = try lab.network.attach(
+            taskID: "second", netnsPath: second, subnetID: "subnet-ports", securityGroupIDs: [], assignPublicIp: false,
+            portMappings: [PortBinding(ipProtocol: "udp", containerPort: 53, hostPort: hostPort)])
+
+        // A port a host process listens on.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        let busyPort = UInt16.random(in: 40000..<50000)
+        address.sin_port = busyPort.bigEndian
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        #expect(bound == 0)
+        #expect(listen(listener, 1) == 0)
+        let third = try lab.namespace("third")
+        #expect(
+            throws: NetworkError.hostPortInUse("host port \(busyPort)/tcp is already in use by a process on the host")
+        ) {
+            try lab.network.attach(
+                taskID: "third", netnsPath: third, subnetID: "subnet-ports", securityGroupIDs: [],
+                assignPublicIp: false,
+                portMappings: [PortBinding(containerPort: 80, hostPort: Int(busyPort))])
+        }
+        #expect(try lab.network.attachment(taskID: "third") == nil)
+    }
+
+    @Test func fiftyAttachDetachCyclesLeaveNothingBehind() throws {
+        let lab = try NetworkLab(octet: 215)
+        defer { lab.close() }
+        let netns = try lab.namespace("cycle")
+        var seen = Set<IPv4Address>()
+        let start = Date()
+        for cycle in 0..<50 {
+            let id = String(format: "cycle%011d", cycle)
+            let eni = try lab.network.attach(
+                taskID: id, netnsPath: netns, subnetID: "subnet-cycle", securityGroupIDs: ["sg-cycle"],
+                assignPublicIp: cycle % 2 == 0, portMappings: [PortBinding(containerPort: 80, hostPort: 41000 + cycle)])
+            seen.insert(eni.privateIPv4Address)
+            try lab.network.detach(taskID: id)
+        }
+        let perCycle = Date().timeIntervalSince(start) / 50
+        print("attach+detach: \(Int(perCycle * 1000)) ms per task")
+        // Round-robin allocation: 50 distinct addresses, none reused right after release.
+        #expect(seen.count == 50)
+        #expect(try lab.store.networkAttachments().isEmpty)
+        #expect(!lab.links().contains { $0.hasPrefix(lab.network.configuration.vethPrefix) })
+        let rules = lab.ruleset()
+        #expect(!rules.contains("task-"))
+        #expect(!rules.contains("jump"))
+        #expect(sh(["nsenter", "--net=\(netns)", "ip", "-o", "link"]).output.split(separator: "\n").count == 1)
+    }
+
+    @Test func reconcileRemovesWhatACrashedDaemonLeft() throws {
+        let lab = try NetworkLab(octet: 216)
+        defer { lab.close() }
+        let keepNS = try lab.namespace("keep")
+        let dropNS = try lab.namespace("drop")
+        let kept = try lab.network.attach(
+            taskID: "keep", netnsPath: keepNS, subnetID: "subnet-rec", securityGroupIDs: ["sg-rec"],
+            assignPublicIp: false, portMappings: [PortBinding(containerPort: 80, hostPort: 42001)])
+        let dropped = try lab.network.attach(
+            taskID: "drop", netnsPath: dropNS, subnetID: "subnet-rec", securityGroupIDs: ["sg-rec"],
+            assignPublicIp: false, portMappings: [PortBinding(containerPort: 80, hostPort: 42002)])
+        // A stray veth with berth's prefix and no record (berthd killed between link and store).
+        let stray = lab.network.configuration.vethPrefix + "stray"
+        #expect(sh(["ip", "link", "add", stray, "type", "veth", "peer", "name", "p" + stray]).status == 0)
+        // A restarted berthd: a new TaskNetwork on the same store.
+        let restarted = try TaskNetwork(
+            store: lab.store, configuration: lab.network.configuration, logger: .init(label: "test"))
+        let report = try restarted.reconcile(keep: ["keep"])
+        #expect(report.releasedTasks == ["drop"])
+        #expect(report.deletedLinks == [stray])
+        #expect(lab.links().contains(kept.hostLink))
+        #expect(!lab.links().contains(dropped.hostLink))
+        let rules = lab.ruleset()
+        #expect(rules.contains(NftablesRuleset.chainName(taskID: "keep", "in")))
+        #expect(!rules.contains(NftablesRuleset.chainName(taskID: "drop", "in")))
+        try lab.httpServer(in: keepNS)
+        #expect(lab.reachable("http://127.0.0.1:42001/"))
+    }
+}

@@ -1,0 +1,90 @@
+import Testing
+
+@testable import Network
+
+@Suite struct NftablesRulesetTests {
+    let ruleset = NftablesRuleset(table: "berth", vpc: IPv4CIDR("10.88.0.0/16")!)
+
+    func task(isPublic: Bool = false) -> TaskFirewall {
+        TaskFirewall(
+            taskID: "abc123", address: IPv4Address("10.88.0.4")!, securityGroups: ["sg-web"],
+            ingress: [
+                FirewallRule(ipProtocol: "tcp", fromPort: 80, toPort: 80, peer: .cidr(IPv4CIDR("0.0.0.0/0")!)),
+                FirewallRule(ipProtocol: "udp", fromPort: 5000, toPort: 5010, peer: .group("sg-client")),
+            ],
+            egress: [FirewallRule(ipProtocol: "-1", fromPort: -1, toPort: -1, peer: .cidr(IPv4CIDR("0.0.0.0/0")!))],
+            publicEgress: isPublic, ports: [PortBinding(containerPort: 80, hostPort: 8080)])
+    }
+
+    @Test func attachRendersChainsElementsAndDNAT() {
+        let script = ruleset.attachScript(task(), bridge: "berth0")
+        let lines = script.split(separator: "\n").map(String.init)
+        #expect(lines.contains("add element inet berth bridges { \"berth0\" }"))
+        #expect(lines.contains("add set inet berth sg-client { type ipv4_addr; }"))
+        #expect(lines.contains("add rule inet berth task-abc123-in meta l4proto tcp th dport 80 accept"))
+        #expect(
+            lines.contains(
+                "add rule inet berth task-abc123-in ip saddr @sg-client meta l4proto udp th dport 5000-5010 accept"))
+        #expect(lines.contains("add rule inet berth task-abc123-in drop"))
+        #expect(lines.contains("add rule inet berth task-abc123-out ip daddr != 10.88.0.0/16 drop"))
+        #expect(lines.contains("add rule inet berth task-abc123-out return"))
+        #expect(
+            lines.contains(
+                "add rule inet berth task-abc123-dnat meta l4proto tcp th dport 8080 dnat ip to 10.88.0.4:80"))
+        #expect(lines.contains("add element inet berth sg-web { 10.88.0.4 }"))
+        #expect(lines.contains("add element inet berth publish { tcp . 8080 : jump task-abc123-dnat }"))
+        #expect(!lines.contains("add element inet berth public { 10.88.0.4 }"))
+        // The chains exist before the map elements that jump to them.
+        #expect(
+            lines.firstIndex(of: "add chain inet berth task-abc123-in")! < lines.firstIndex {
+                $0.contains("ingress {")
+            }!)
+    }
+
+    @Test func publicTasksAreMasqueradedNotConfined() {
+        let script = ruleset.attachScript(task(isPublic: true), bridge: nil)
+        #expect(script.contains("add element inet berth public { 10.88.0.4 }"))
+        #expect(!script.contains("ip daddr != 10.88.0.0/16 drop"))
+        #expect(!script.contains("bridges"))
+    }
+
+    @Test func detachRemovesEverythingAttachAdded() {
+        let script = ruleset.detachScript(task(isPublic: true))
+        for expected in [
+            "delete element inet berth publish { tcp . 8080 }", "delete element inet berth ingress { 10.88.0.4 }",
+            "delete element inet berth egress { 10.88.0.4 }", "delete element inet berth tasks { 10.88.0.4 }",
+            "delete element inet berth public { 10.88.0.4 }", "delete element inet berth sg-web { 10.88.0.4 }",
+            "delete chain inet berth task-abc123-in", "delete chain inet berth task-abc123-out",
+            "delete chain inet berth task-abc123-dnat",
+        ] {
+            #expect(script.contains(expected + "\n"), "\(expected)")
+        }
+        // Elements go before the chains they jump to.
+        #expect(script.range(of: "publish")!.lowerBound < script.range(of: "delete chain")!.lowerBound)
+    }
+
+    @Test func fullScriptReplacesTheTableAtomically() {
+        let script = ruleset.fullScript(bridges: ["berth0", "berth1"], tasks: [task()], groups: ["sg-empty"])
+        #expect(script.hasPrefix("table inet berth {}\ndelete table inet berth\ntable inet berth {\n"))
+        #expect(script.contains("set bridges { type ifname; elements = { \"berth0\", \"berth1\" }; }"))
+        #expect(script.contains("add set inet berth sg-empty { type ipv4_addr; }"))
+        #expect(script.contains("oifname @bridges ip saddr 127.0.0.0/8 masquerade"))
+        #expect(script.contains("add chain inet berth task-abc123-in"))
+    }
+
+    @Test func ruleMatchesRenderEveryProtocolForm() {
+        let any = IPv4CIDR("0.0.0.0/0")!
+        #expect(
+            ruleset.match(
+                FirewallRule(ipProtocol: "-1", fromPort: -1, toPort: -1, peer: .cidr(any)), peerField: "saddr") == "")
+        #expect(
+            ruleset.match(
+                FirewallRule(ipProtocol: "icmp", fromPort: 8, toPort: -1, peer: .cidr(IPv4CIDR("10.0.0.0/8")!)),
+                peerField: "saddr") == "ip saddr 10.0.0.0/8 meta l4proto icmp icmp type 8")
+        #expect(
+            ruleset.match(
+                FirewallRule(ipProtocol: "tcp", fromPort: 0, toPort: 65535, peer: .cidr(any)), peerField: "daddr")
+                == "meta l4proto tcp")
+        #expect(NftablesRuleset.identifier("a-b.c") == "a_b_c")
+    }
+}
