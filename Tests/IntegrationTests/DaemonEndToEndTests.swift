@@ -530,4 +530,50 @@ final class DaemonEndToEndTests {
         #expect(ecs(["stop-task", "--task", arn]).status == 0)
         #expect(ecs(["wait", "tasks-stopped", "--tasks", arn]).status == 0)
     }
+
+    /// `berth ec2 ...` against this daemon; stdout parsed as JSON.
+    func ec2(_ arguments: [String]) -> (status: Int32, json: [String: Any], stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berth")
+        process.arguments = ["ec2"] + arguments + ["--socket", socketPath]
+        return Self.run(process)
+    }
+
+    @Test func securityGroupsAndSubnetsThroughBerthEC2() throws {
+        let created = ec2(["create-security-group", "--group-name", "web", "--description", "web servers"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let group = try #require(created.json["GroupId"] as? String)
+        #expect(group.hasPrefix("sg-"))
+        let authorized = ec2([
+            "authorize-security-group-ingress", "--group-id", group, "--protocol", "tcp", "--port", "8000-8080",
+            "--cidr", "10.0.0.0/8",
+        ])
+        #expect(authorized.status == 0, "\(authorized.stderr)")
+        #expect(authorized.json["Return"] as? Bool == true)
+        let described = ec2(["describe-security-groups", "--group-ids", group])
+        let permissions =
+            ((described.json["SecurityGroups"] as? [[String: Any]])?.first?["IpPermissions"]
+                as? [[String: Any]]) ?? []
+        #expect(permissions.count == 1)
+        #expect(permissions.first?["FromPort"] as? Int == 8000 && permissions.first?["ToPort"] as? Int == 8080)
+        #expect(((permissions.first?["IpRanges"] as? [[String: Any]])?.first?["CidrIp"] as? String) == "10.0.0.0/8")
+        #expect(
+            ec2([
+                "revoke-security-group-ingress", "--group-id", group, "--protocol", "tcp", "--port", "8000-8080",
+                "--cidr", "10.0.0.0/8",
+            ]).status == 0)
+        let after = ec2(["describe-security-groups", "--group-ids", group])
+        #expect(
+            (((after.json["SecurityGroups"] as? [[String: Any]])?.first?["IpPermissions"] as? [[String: Any]]) ?? [])
+                .isEmpty)
+
+        let subnet = ec2(["create-subnet", "--cidr-block", "10.88.200.0/24"])
+        #expect(subnet.status == 0, "\(subnet.stderr)")
+        let subnetID = try #require((subnet.json["Subnet"] as? [String: Any])?["SubnetId"] as? String)
+        let listed = ec2(["describe-subnets", "--subnet-ids", subnetID])
+        #expect(((listed.json["Subnets"] as? [[String: Any]])?.first?["CidrBlock"] as? String) == "10.88.200.0/24")
+        let missing = ec2(["describe-security-groups", "--group-ids", "sg-0000nosuch"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("InvalidGroup.NotFound"), "\(missing.stderr)")
+    }
 }
