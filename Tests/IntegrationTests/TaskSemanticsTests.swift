@@ -269,7 +269,7 @@ struct TaskSemanticsTests {
     @Test func aRestartPolicyRestartsTheContainerInPlaceWithTheSameLog() async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let task = try supervisor([
-            #"{"name":"flaky","image":"busybox","stopTimeout":2,"restartPolicy":{"enabled":true,"restartAttemptPeriod":1},"command":["sh","-c","echo run >> /runs; cat /runs | wc -l; sleep 1.2; exit 5"]}"#
+            #"{"name":"flaky","image":"busybox","stopTimeout":2,"restartPolicy":{"enabled":true,"restartAttemptPeriod":1},"command":["sh","-c","echo run >> /runs; cat /runs | wc -l; sleep 3; exit 5"]}"#
         ])
         await task.start()
         let thirdRun = await until(task) { _ in log(task, "flaky").contains { $0.text.hasSuffix("3") } }
@@ -291,7 +291,7 @@ struct TaskSemanticsTests {
         #expect(log(early, "early").map(\.text) == ["run"])
 
         let ignored = try supervisor([
-            #"{"name":"done","image":"busybox","restartPolicy":{"enabled":true,"restartAttemptPeriod":1,"ignoredExitCodes":[0]},"command":["sh","-c","echo run; sleep 1.2; exit 0"]}"#
+            #"{"name":"done","image":"busybox","restartPolicy":{"enabled":true,"restartAttemptPeriod":1,"ignoredExitCodes":[0]},"command":["sh","-c","echo run; sleep 3; exit 0"]}"#
         ])
         await ignored.start()
         let ignoredStopped = await ignored.waitUntilStopped()
