@@ -31,6 +31,7 @@ echo "vm-lane guest: $(uname -r), cgroup2 controllers: $(cat /mnt/sys/fs/cgroup/
 
 chroot /mnt /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp TMPDIR=/tmp \
     BERTH_CGROUP_WINDOW_SECONDS="$WINDOW" BERTH_EXPECT_CGROUP_VERSION=v2 \
+    BERTH_FIXTURES="$REPO/.build/fixtures" BERTH_BIN_DIR="$(dirname "$TEST_BINARY")" \
     /bin/sh -c 'cd "$1" && exec "$2" --testing-library swift-testing --filter "$3"' vm-lane \
     "$REPO" "$TEST_BINARY" "$TEST_FILTER"
 finish $?
