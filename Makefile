@@ -4,7 +4,7 @@ BUILD_FLAGS ?=
 FIXTURES ?= $(CURDIR)/.build/fixtures
 BIN = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)
 
-.PHONY: deps build fixtures test unit-test demo format lint clean test-vm
+.PHONY: deps build fixtures test unit-test demo format lint clean test-vm bench
 
 deps:
 	@scripts/install-deps.sh
@@ -25,7 +25,7 @@ test: build fixtures
 	BERTH_FIXTURES=$(FIXTURES) BERTH_BIN_DIR=$(BIN) $(SWIFT) test --skip-build $(BUILD_FLAGS) --no-parallel --filter '$(CPU_SHARE_TESTS)'
 
 # The VM lane (scripts/vm-lane, DESIGN §6): the built test binary on pure cgroup v2 in a qemu guest.
-VM_TEST_FILTER ?= CgroupsTests
+VM_TEST_FILTER ?= CgroupsTests|TaskCgroupTests
 test-vm: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	VM_TEST_FILTER='$(VM_TEST_FILTER)' VM_TEST_BINARY=$(BIN)/berthPackageTests.xctest scripts/vm-lane/run.sh
@@ -33,6 +33,11 @@ test-vm: deps
 # The seed's nginx task (examples/fargate-task.json), run by berth and fetched with curl.
 demo: build fixtures
 	BERTH_FIXTURES=$(FIXTURES) BERTH_BIN_DIR=$(BIN) scripts/demo.sh
+
+# berth against crun, runc and Podman, side by side (issue 7): bench/results/latest.md and PNG charts.
+# Root; installs the peers if missing; release build in .build-bench. BENCH_QUICK=1 for a smoke run.
+bench: deps
+	SWIFT=$(SWIFT) FIXTURES=$(FIXTURES) bench/run.sh
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

@@ -225,12 +225,15 @@ extension ECSService {
         }
     }
 
-    /// Task groups no adopted task owns (a task that stopped while no berthd ran, or one berthd was
-    /// killed while tearing down): everything in them is killed and they are removed.
+    /// Task groups of this berthd's tasks that no adopted task owns (a task that stopped while no berthd
+    /// ran, or one berthd was killed while tearing down): everything in them is killed and they are removed.
     private func removeOrphanedCgroups() {
         guard let driver = engine.cgroups else { return }
         let live = Set(tasks.all.map(\.taskID))
-        for group in (try? driver.existingTaskGroups()) ?? [] where !live.contains(group.taskID) {
+        // Only groups of tasks this berthd's store knows: another berthd on the machine (its own --root)
+        // shares the v1 hierarchies, and its tasks are not ours to kill.
+        for group in (try? driver.existingTaskGroups()) ?? []
+        where !live.contains(group.taskID) && (try? store.taskExists(id: group.taskID)) == true {
             do {
                 try driver.destroy(group)
                 logger.info("removed an orphaned task cgroup", metadata: ["task": "\(group.taskID)"])
