@@ -812,12 +812,13 @@ struct TaskStartFailure: Error {
     init(_ reason: String) { self.reason = reason }
 }
 
-/// Reads a shim's readiness pipe off the cooperative thread pool: the host pid of the started process
-/// ("started <pid>"), or nil if it never started.
+/// Reads a shim's readiness pipe on a thread of its own: the host pid of the started process
+/// ("started <pid>"), or nil if it never started. Not on Dispatch's global queue, whose few threads (one
+/// per CPU) other blocking work can hold long enough that a container's exit was seen before its start.
 enum ShimReadiness {
     static func wait(_ fd: Int32) async -> pid_t? {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            let thread = Thread {
                 var buffer = [UInt8](repeating: 0, count: 64)
                 var count = 0
                 repeat {
@@ -832,6 +833,8 @@ enum ShimReadiness {
                 }
                 continuation.resume(returning: pid)
             }
+            thread.name = "berth.readiness"
+            thread.start()
         }
     }
 }
