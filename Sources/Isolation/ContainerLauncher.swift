@@ -19,13 +19,17 @@ public enum ContainerLauncher {
     /// so the engine reports RUNNING only for containers that really run.
     public static func run(_ spec: LaunchSpec, parent: pid_t, readyFD: Int32? = nil, report: (String) -> Void) -> Int32
     {
-        let code = launchAndSupervise(spec, parent: parent, readyFD: readyFD, report: report)
-        if let path = spec.exitCodePath { ExitCodeFile.write(code, to: path) }
+        var startedAt: Int64? = nil
+        let code = launchAndSupervise(spec, parent: parent, readyFD: readyFD, startedAt: &startedAt, report: report)
+        if let path = spec.exitCodePath {
+            ExitCodeFile.write(
+                code, ranMilliseconds: startedAt.map { ExitCodeFile.monotonicMilliseconds() - $0 }, to: path)
+        }
         return code
     }
 
     private static func launchAndSupervise(
-        _ spec: LaunchSpec, parent: pid_t, readyFD: Int32?, report: (String) -> Void
+        _ spec: LaunchSpec, parent: pid_t, readyFD: Int32?, startedAt: inout Int64?, report: (String) -> Void
     ) -> Int32 {
         SignalMask.blockAll()
         if spec.dieWithParent {
@@ -74,6 +78,8 @@ public enum ContainerLauncher {
         close(errorRead)
         if !failure.isEmpty {
             report(String(decoding: failure, as: UTF8.self))
+        } else {
+            startedAt = ExitCodeFile.monotonicMilliseconds()
         }
         if let readyFD {
             if failure.isEmpty {

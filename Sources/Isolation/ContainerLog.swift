@@ -151,20 +151,30 @@ struct ContainerOutput {
 /// The container's exit code in a file next to its log, written atomically (temporary file + rename)
 /// by the shim just before it exits: berthd reads it when the shim was not its child to wait for.
 public enum ExitCodeFile {
-    public static func write(_ code: Int32, to path: String) {
+    /// "<code> <milliseconds the payload ran>\n" (the second field absent if it never started).
+    public static func write(_ code: Int32, ranMilliseconds: Int64?, to path: String) {
         let temporary = path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
         guard fd >= 0 else { return }
-        let text = Array("\(code)\n".utf8)
+        let text = Array("\(code)\(ranMilliseconds.map { " \($0)" } ?? "")\n".utf8)
         _ = text.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         _ = fsync(fd)
         _ = Glibc.close(fd)
         _ = rename(temporary, path)
     }
 
-    public static func read(_ path: String) -> Int32? {
+    public static func read(_ path: String) -> (code: Int32, ranMilliseconds: Int64?)? {
         guard let bytes = FileText.readBytes(path, limit: 64) else { return nil }
-        return Int32(String(decoding: bytes, as: UTF8.self).trimmingWhitespace())
+        let words = String(decoding: bytes, as: UTF8.self).trimmingWhitespace().split(separator: " ")
+        guard let first = words.first, let code = Int32(first) else { return nil }
+        return (code, words.count > 1 ? Int64(words[1]) : nil)
+    }
+
+    /// CLOCK_MONOTONIC in milliseconds.
+    public static func monotonicMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 }
 

@@ -89,6 +89,8 @@ public actor TaskSupervisor {
     /// Bumped on every (re)start of a container, so a health-check loop of an earlier run ends.
     private var runGeneration: [String: Int] = [:]
     private var restartCounts: [String: Int] = [:]
+    /// How long each container's last run lasted, as its shim measured it.
+    private var ranSeconds: [String: Double] = [:]
     /// The task's address in its subnet, once networking gave it one.
     private var privateAddress: String?
     /// OOM kills already accounted for per container (a restarted container keeps its group).
@@ -431,7 +433,9 @@ public actor TaskSupervisor {
         let container = containers.first { $0.name == name }
         let launchFailure = Self.launchFailure(in: shimLogPath(name), runtimeID: container?.runtimeID ?? "")
         // The shim's own record is the container's code; the wait status only says how the shim ended.
-        let recorded = ExitCodeFile.read(exitCodePath(name)).map(Int.init)
+        let record = ExitCodeFile.read(exitCodePath(name))
+        let recorded = record.map { Int($0.code) }
+        ranSeconds[name] = record?.ranMilliseconds.map { Double($0) / 1000 }
         var code =
             recorded ?? (killedShims.contains(name) ? 137 : adopted.contains(name) ? nil : status.map { Int($0.code) })
         // Read before the group is removed: the kernel's count of OOM kills in the container's group.
@@ -478,11 +482,19 @@ public actor TaskSupervisor {
     /// after running at least `restartAttemptPeriod` seconds (default 300, 60-1800) is started again in
     /// place: same writable layer, same log stream; one that exits sooner is not restarted.
     private func restartIfPolicyAllows(_ container: PlannedContainer, exitCode: Int?) async -> Bool {
-        guard let policy = container.definition.restartPolicy, policy.enabled == true, !stopRequested,
-            let exitCode, !(policy.ignoredExitCodes ?? []).contains(exitCode),
-            let started = containerStartedAt[container.name],
-            Date().timeIntervalSince(started) >= TimeInterval(policy.restartAttemptPeriod ?? 300)
-        else { return false }
+        guard let policy = container.definition.restartPolicy, policy.enabled == true else { return false }
+        guard !stopRequested, let exitCode, !(policy.ignoredExitCodes ?? []).contains(exitCode) else {
+            return false
+        }
+        // The shim's own measure: berthd may see the start late on a busy machine, or not at all (adopted).
+        let ran =
+            ranSeconds[container.name] ?? containerStartedAt[container.name].map { Date().timeIntervalSince($0) } ?? 0
+        guard ran >= TimeInterval(policy.restartAttemptPeriod ?? 300) else {
+            logger(container.name).info(
+                "not restarting: the container ran less than its restartAttemptPeriod",
+                metadata: ["ran": "\(ran)", "restartAttemptPeriod": "\(policy.restartAttemptPeriod ?? 300)"])
+            return false
+        }
         let image: ImageRecord
         if let known = images[container.name] {
             image = known
