@@ -25,8 +25,14 @@ mount -t proc proc /mnt/proc
 mount -t sysfs sysfs /mnt/sys
 mount -t cgroup2 cgroup2 /mnt/sys/fs/cgroup || finish 91
 mount -t devtmpfs devtmpfs /mnt/dev
+# The checkout may live under /tmp or /run (a CI clone): keep it visible through the tmpfs laid on top.
+mkdir -p /repo
+mount -o bind "/mnt$REPO" /repo || finish 92
 mount -t tmpfs tmpfs /mnt/tmp
 mount -t tmpfs tmpfs /mnt/run
+if [ ! -d "/mnt$REPO/.build" ]; then
+    mkdir -p "/mnt$REPO" && mount -o bind /repo "/mnt$REPO" || finish 93
+fi
 echo "vm-lane guest: $(uname -r), cgroup2 controllers: $(cat /mnt/sys/fs/cgroup/cgroup.controllers)"
 
 chroot /mnt /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp TMPDIR=/tmp \
