@@ -21,6 +21,9 @@ public enum HostPortProbe {
                 let port = Int(fields[1][fields[1].index(after: colon)...], radix: 16)
             else { continue }
             if listeningOnly && fields[3] != "0A" { continue }
+            // berthd's own task metadata endpoint (169.254.170.2, "02AAFEA9" in /proc/net/tcp's
+            // little-endian hex) is never a port mapping's target: the DNAT rules skip that address.
+            if fields[1].hasPrefix("02AAFEA9:") { continue }
             ports.insert(port)
         }
         return ports

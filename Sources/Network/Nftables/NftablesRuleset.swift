@@ -36,14 +36,15 @@ public struct NftablesRuleset: Sendable {
             "  map ingress { type ipv4_addr : verdict; }",
             "  map egress { type ipv4_addr : verdict; }",
             "  map publish { type inet_proto . inet_service : verdict; }",
-            // hostPort on every local address (127.0.0.1 and the host's own) -> the task's DNAT chain.
+            // hostPort on every local address (127.0.0.1 and the host's own) -> the task's DNAT chain; never
+            // the metadata endpoint's 169.254.170.2, which tasks reach on port 80 whatever is published.
             "  chain prerouting {",
             "    type nat hook prerouting priority dstnat; policy accept;",
-            "    fib daddr type local meta nfproto ipv4 meta l4proto { tcp, udp } meta l4proto . th dport vmap @publish",
+            "    fib daddr type local meta nfproto ipv4 ip daddr != 169.254.170.2 meta l4proto { tcp, udp } meta l4proto . th dport vmap @publish",
             "  }",
             "  chain nat-output {",
             "    type nat hook output priority -100; policy accept;",
-            "    fib daddr type local meta nfproto ipv4 meta l4proto { tcp, udp } meta l4proto . th dport vmap @publish",
+            "    fib daddr type local meta nfproto ipv4 ip daddr != 169.254.170.2 meta l4proto { tcp, udp } meta l4proto . th dport vmap @publish",
             "  }",
             "  chain postrouting {",
             "    type nat hook postrouting priority srcnat; policy accept;",
