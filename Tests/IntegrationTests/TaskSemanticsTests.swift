@@ -25,13 +25,6 @@ struct TaskSemanticsTests {
             images: store, logger: Logger(label: "test"))
     }
 
-    final class Recorder: @unchecked Sendable {
-        private let lock = NSLock()
-        private var snapshots: [TaskSnapshot] = []
-        func record(_ snapshot: TaskSnapshot) { lock.withLock { snapshots.append(snapshot) } }
-        var all: [TaskSnapshot] { lock.withLock { snapshots } }
-    }
-
     func supervisor(_ containers: [String], pidMode: String? = nil, recorder: Recorder = Recorder()) throws
         -> TaskSupervisor
     {

@@ -27,14 +27,6 @@ struct TaskSupervisorTests {
         PlannedContainer(definition: try JSONDecoder().decode(ContainerDefinition.self, from: Data(json.utf8)))
     }
 
-    /// Every snapshot the supervisor reported, in order.
-    final class Recorder: @unchecked Sendable {
-        private let lock = NSLock()
-        private var snapshots: [TaskSnapshot] = []
-        func record(_ snapshot: TaskSnapshot) { lock.withLock { snapshots.append(snapshot) } }
-        var all: [TaskSnapshot] { lock.withLock { snapshots } }
-    }
-
     func expectCleanedUp(_ supervisor: TaskSupervisor, sourceLocation: SourceLocation = #_sourceLocation) {
         let overlay = (try? FileManager.default.contentsOfDirectory(atPath: "\(root)/overlay")) ?? []
         #expect(overlay.isEmpty, "container layers left: \(overlay)", sourceLocation: sourceLocation)
