@@ -73,6 +73,46 @@ struct NetworkIntegrationTests {
         #expect(lab.reachable(url))
     }
 
+    /// A published port is a way into the task like its IP: the task's groups decide over both. The host's
+    /// 127.0.0.1 counts as a source like any other (0.0.0.0/0 covers it; 10.0.0.0/8 does not).
+    @Test func securityGroupsFilterConnectionsThroughAPublishedPort() throws {
+        let lab = try NetworkLab(octet: 215)
+        defer { lab.close() }
+        let network = lab.network
+        let group = try network.createSecurityGroup(name: "narrow", description: "allows 81 only")
+        _ = try network.authorizeIngress(
+            groupID: group.id,
+            permissions: [IpPermission(ipProtocol: "tcp", fromPort: 81, toPort: 81, cidrs: ["0.0.0.0/0"])])
+        let netns = try lab.namespace("narrow")
+        let hostPort = Int.random(in: 20000..<30000)
+        let eni = try network.attach(
+            taskID: "narrow", netnsPath: netns, subnetID: "subnet-narrow", securityGroupIDs: [group.id],
+            assignPublicIp: false,
+            portMappings: [
+                PortBinding(containerPort: 80, hostPort: hostPort),
+                PortBinding(containerPort: 81, hostPort: hostPort + 1),
+            ])
+        try lab.httpServer(in: netns, port: 80)
+        try lab.httpServer(in: netns, port: 81)
+        #expect(!lab.reachable("http://127.0.0.1:\(hostPort)/"), "port 80 is not in the group")
+        #expect(!lab.reachable("http://\(eni.privateIPv4Address):80/"))
+        #expect(lab.reachable("http://127.0.0.1:\(hostPort + 1)/"))
+        #expect(lab.reachable("http://\(eni.privateIPv4Address):81/"))
+
+        _ = try network.authorizeIngress(
+            groupID: group.id,
+            permissions: [IpPermission(ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrs: ["10.0.0.0/8"])])
+        #expect(!lab.reachable("http://127.0.0.1:\(hostPort)/"), "127.0.0.1 is not in 10.0.0.0/8")
+        _ = try network.authorizeIngress(
+            groupID: group.id,
+            permissions: [IpPermission(ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrs: ["0.0.0.0/0"])])
+        #expect(lab.reachable("http://127.0.0.1:\(hostPort)/"))
+        try network.revokeIngress(
+            groupID: group.id,
+            permissions: [IpPermission(ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrs: ["0.0.0.0/0"])])
+        #expect(!lab.reachable("http://127.0.0.1:\(hostPort)/"), "revoked")
+    }
+
     @Test func egressLeavesTheVPCOnlyWithAPublicIP() throws {
         let lab = try NetworkLab(octet: 213)
         defer { lab.close() }

@@ -67,7 +67,9 @@ public struct NftablesRuleset: Sendable {
             "    ct state established,related accept",
             // all.send_redirects overrides the bridge's 0; a redirect would take the host off the path.
             "    oifname @bridges icmp type redirect drop",
-            "    oifname @bridges ip daddr vmap @ingress",
+            // Not `oifname @bridges`: a packet to 127.0.0.1:hostPort is DNATed to the task in nat-output and
+            // rerouted, but the hook still reports the route it had before (lo). The address map is exact.
+            "    ip daddr vmap @ingress",
             "  }",
             "}",
         ]
