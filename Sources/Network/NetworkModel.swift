@@ -14,11 +14,16 @@ public struct NetworkConfiguration: Sendable {
     /// Turn on net.ipv4.ip_forward at start, as Docker does, so published ports answer other machines and
     /// ENABLED tasks reach the world. Off: only berth's bridges forward (tests use this).
     public var enableGlobalForwarding: Bool
+    /// Where tasks find the task metadata endpoint. Port mappings never capture it.
+    public var metadataAddress: IPv4Address
+
+    public static let defaultVPCCIDR = IPv4CIDR("10.88.0.0/16")!
 
     public init(
-        vpcID: String = "vpc-0be47bd000000000a", vpcCIDR: IPv4CIDR = IPv4CIDR("10.88.0.0/16")!,
+        vpcID: String = "vpc-0be47bd000000000a", vpcCIDR: IPv4CIDR = defaultVPCCIDR,
         subnetPrefixLength: Int = 24, table: String = "berth", bridgePrefix: String = "berth",
-        vethPrefix: String = "bv", enableGlobalForwarding: Bool = true
+        vethPrefix: String = "bv", enableGlobalForwarding: Bool = true,
+        metadataAddress: IPv4Address = IPv4Address("169.254.170.2")!
     ) {
         self.vpcID = vpcID
         self.vpcCIDR = vpcCIDR
@@ -27,7 +32,35 @@ public struct NetworkConfiguration: Sendable {
         self.bridgePrefix = bridgePrefix
         self.vethPrefix = vethPrefix
         self.enableGlobalForwarding = enableGlobalForwarding
+        self.metadataAddress = metadataAddress
     }
+
+    /// A berthd's network instance. `berth` (the default) owns table `inet berth`, bridges berth0, berth1, …
+    /// and veths bv<task id>; any other name N owns `inet berth-N`, bridges berth-N0, … and veths vN<task id>.
+    /// Two berthds on one machine need different names and VPCs that do not overlap.
+    public static func instance(
+        _ name: String, vpcCIDR: IPv4CIDR = defaultVPCCIDR
+    ) throws(NetworkError) -> NetworkConfiguration {
+        guard vpcCIDR.address == vpcCIDR.network, (16...24).contains(vpcCIDR.prefixLength) else {
+            throw .invalidParameter(
+                "the VPC CIDR \(vpcCIDR.address)/\(vpcCIDR.prefixLength) must be a network address with a /16 to /24 "
+                    + "prefix (e.g. 10.88.0.0/16; berth carves /24 subnets from it)")
+        }
+        if name == "berth" { return NetworkConfiguration(vpcCIDR: vpcCIDR) }
+        guard (1...5).contains(name.count), name.first?.isLowercaseASCIILetter == true,
+            name.allSatisfy({ $0.isLowercaseASCIILetter || ("0"..."9").contains($0) })
+        else {
+            throw .invalidParameter(
+                "network name '\(name)' must be 1 to 5 lower-case letters or digits, starting with a letter "
+                    + "(it prefixes interface names, which Linux caps at 15 characters)")
+        }
+        return NetworkConfiguration(
+            vpcCIDR: vpcCIDR, table: "berth-\(name)", bridgePrefix: "berth-\(name)", vethPrefix: "v\(name)")
+    }
+}
+
+extension Character {
+    fileprivate var isLowercaseASCIILetter: Bool { ("a"..."z").contains(self) }
 }
 
 /// What ECS reports about a task's elastic network interface (DescribeTasks `attachments`, containers'

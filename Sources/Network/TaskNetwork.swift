@@ -35,14 +35,24 @@ public final class TaskNetwork: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         self.nft = try nftables ?? LibNftables()
-        ruleset = NftablesRuleset(table: configuration.table, vpc: configuration.vpcCIDR)
+        ruleset = NftablesRuleset(
+            table: configuration.table, vpc: configuration.vpcCIDR, metadataAddress: configuration.metadataAddress)
         links = TaskLinks(host: RouteNetlink(socket: try KernelNetlinkSocket()))
+        let ownBridges = Set(try Self.mapStore { try store.subnets() }.map(\.bridge))
+        if let route = HostRoutes.conflict(with: configuration.vpcCIDR, ignoring: ownBridges) {
+            throw NetworkError.invalidParameter(
+                "the VPC CIDR \(configuration.vpcCIDR) overlaps the host's route to \(route.destination) on "
+                    + "\(route.interface) (another network, or another berthd's VPC); tasks could not reach it "
+                    + "or it them. Choose another VPC CIDR (berthd --vpc-cidr, e.g. 10.89.0.0/16)")
+        }
         let vpc = try Self.mapStore {
             try store.ensureVPC(id: configuration.vpcID, cidr: configuration.vpcCIDR.description, createdAt: Date())
         }
         guard vpc.cidr == configuration.vpcCIDR.description else {
             throw NetworkError.invalidParameter(
-                "VPC \(vpc.id) is stored with CIDR \(vpc.cidr), not \(configuration.vpcCIDR)")
+                "VPC \(vpc.id) in this state directory has CIDR \(vpc.cidr), not \(configuration.vpcCIDR): "
+                    + "its subnets and leases are carved from it; start with --vpc-cidr \(vpc.cidr), or use another "
+                    + "state directory for another VPC")
         }
         if configuration.enableGlobalForwarding { try HostSysctl.set("ipv4.ip_forward", "1") }
     }
@@ -64,18 +74,7 @@ public final class TaskNetwork: @unchecked Sendable {
         let subnet = try ensureSubnetLocked(id: subnetID)
         let groups = securityGroupIDs.isEmpty ? ["sg-default"] : securityGroupIDs
         for group in groups { try ensureGroupLocked(id: group, openPorts: portMappings) }
-        for port in portMappings {
-            if let holder = try Self.mapStore({
-                try store.portHolder(ipProtocol: port.ipProtocol, hostPort: port.hostPort)
-            }) {
-                throw NetworkError.hostPortInUse(
-                    "host port \(port.hostPort)/\(port.ipProtocol) is already published by task \(holder)")
-            }
-            if HostPortProbe.isBound(ipProtocol: port.ipProtocol, port: port.hostPort) {
-                throw NetworkError.hostPortInUse(
-                    "host port \(port.hostPort)/\(port.ipProtocol) is already in use by a process on the host")
-            }
-        }
+        try ensureHostPortsFreeLocked(portMappings)
         let cidr = IPv4CIDR(subnet.cidr)!
         let stored = try Self.mapStore {
             try store.leaseAddress(
@@ -141,7 +140,7 @@ public final class TaskNetwork: @unchecked Sendable {
     }
 
     /// After a berthd restart (or SIGKILL): releases the leases and ports of tasks not in `keep`, deletes every
-    /// berth veth (by prefix) that no kept task owns, and rebuilds `inet <table>` from the store in one
+    /// veth on this instance's bridges that no kept task owns, and rebuilds `inet <table>` from the store in one
     /// transaction. Bridges stay (they carry no task state).
     @discardableResult
     public func reconcile(keep: Set<String>) throws -> ReconcileReport {
@@ -153,9 +152,13 @@ public final class TaskNetwork: @unchecked Sendable {
             _ = try Self.mapStore { try store.releaseNetworkAttachment(taskID: stored.taskID) }
             report.releasedTasks.append(stored.taskID)
         }
+        // Only veths on this instance's bridges: another berthd's (on its own bridges) are none of its business.
         let owned = Set(try Self.mapStore { try store.networkAttachments() }.map(\.hostLink))
-        for link in try links.host.links()
-        where link.kind == "veth" && link.name.hasPrefix(configuration.vethPrefix) && !owned.contains(link.name) {
+        let bridgeNames = Set(try Self.mapStore { try store.subnets() }.map(\.bridge))
+        let all = try links.host.links()
+        let bridges = Set(all.filter { bridgeNames.contains($0.name) }.map(\.index))
+        for link in all
+        where link.kind == "veth" && link.masterIndex.map(bridges.contains) == true && !owned.contains(link.name) {
             if try links.host.deleteLink(named: link.name) { report.deletedLinks.append(link.name) }
         }
         try rebuildFirewallLocked()

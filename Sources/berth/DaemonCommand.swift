@@ -37,6 +37,12 @@ struct DaemonCommand: ParsableCommand {
         var listen: String?
         @Flag(help: "Tasks keep running when `berth daemon stop` stops berthd; the next berthd adopts them.")
         var keepTasks = false
+        @Option(help: "berthd's network instance (a second berthd on the machine needs its own; see berthd --help).")
+        var networkName: String?
+        @Option(help: "berthd's VPC CIDR (must not overlap the host's routes or another berthd's VPC).")
+        var vpcCidr: String?
+        @Option(help: "Where berthd's task metadata endpoint listens (default 169.254.170.2:80).")
+        var metadataListen: String?
 
         func run() throws {
             if let pid = locations.runningPID() {
@@ -47,6 +53,9 @@ struct DaemonCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: locations.root, withIntermediateDirectories: true)
             var arguments = ["--root", locations.root, "--run-directory", locations.runDirectory]
             if let listen { arguments += ["--listen", listen] }
+            if let networkName { arguments += ["--network-name", networkName] }
+            if let vpcCidr { arguments += ["--vpc-cidr", vpcCidr] }
+            if let metadataListen { arguments += ["--metadata-listen", metadataListen] }
             if !keepTasks { arguments.append("--stop-tasks-on-exit") }
             let log = "\(locations.root)/berthd.log"
             let pid = try ProcessSpawner.spawn(

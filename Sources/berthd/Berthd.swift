@@ -44,8 +44,22 @@ struct Berthd: AsyncParsableCommand {
     @Option(help: "The cgroup driver: auto (detected), v2 (unified) or v1 (hybrid hosts).")
     var cgroupDriver: String = "auto"
 
-    @Option(help: "Where the task metadata endpoint listens (tasks reach it at 169.254.170.2:80).")
+    @Option(
+        help: """
+            Where the task metadata endpoint listens (tasks reach it at 169.254.170.2:80). A second berthd on \
+            the machine needs another port, e.g. 169.254.170.2:51679.
+            """)
     var metadataListen: String = "169.254.170.2:80"
+
+    @Option(
+        help: """
+            The network instance: `berth` owns nft table inet berth, bridges berth0.. and veths bv*; another \
+            name N (1-5 letters/digits) owns inet berth-N, berth-N0.., vN*. Two berthds need different names.
+            """)
+    var networkName: String = "berth"
+
+    @Option(help: "The VPC's CIDR (/16 to /24): subnets are carved from it. Must not overlap the host's routes.")
+    var vpcCidr: String = Network.NetworkConfiguration.defaultVPCCIDR.description
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -57,6 +71,20 @@ struct Berthd: AsyncParsableCommand {
         let socketPath =
             socket ?? ProcessInfo.processInfo.environment["BERTH_SOCKET"] ?? "\(runDirectory)/berth.sock"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        guard let vpc = IPv4CIDR(vpcCidr) else { throw ValidationError("--vpc-cidr takes a CIDR such as 10.88.0.0/16") }
+        let networkConfiguration: Network.NetworkConfiguration
+        do {
+            networkConfiguration = try Network.NetworkConfiguration.instance(networkName, vpcCIDR: vpc)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        // One berthd per state directory and per network instance; the locks go with the process.
+        try DaemonLock.acquire(
+            "\(root)/berthd.lock", what: "the state directory \(root)", hint: "give each berthd its own --root")
+        try DaemonLock.acquire(
+            "/run/lock/berth-network-\(networkConfiguration.table).lock",
+            what: "the network instance '\(networkName)' (nft table inet \(networkConfiguration.table))",
+            hint: "give each berthd its own --network-name and --vpc-cidr")
         let images = try ImageStore(root: root)
         let store = try BerthStore(path: "\(root)/state.db")
         // Every task gets Fargate's limits or berthd does not start: never a silently unlimited task.
@@ -76,14 +104,14 @@ struct Berthd: AsyncParsableCommand {
             root: root, shimPath: try HelperBinaries.path(of: "berth-shim"), netnsDirectory: "\(runDirectory)/netns",
             images: images, logger: logger, cgroups: cgroups)
         do {
-            engine.network = try TaskNetwork(store: store, logger: logger)
+            engine.network = try TaskNetwork(store: store, configuration: networkConfiguration, logger: logger)
         } catch {
             throw ValidationError("berthd cannot set up awsvpc networking: \(error)")
         }
         engine.fargateEnvironment = [
             "AWS_EXECUTION_ENV=AWS_ECS_FARGATE", "AWS_REGION=\(region)", "AWS_DEFAULT_REGION=\(region)",
         ]
-        if metadataListen.hasPrefix("\(TaskNetwork.metadataAddress):") {
+        if metadataListen.hasPrefix("\(networkConfiguration.metadataAddress):") {
             do {
                 try engine.network?.ensureMetadataAddress()
             } catch {
@@ -160,7 +188,9 @@ struct Berthd: AsyncParsableCommand {
             logger.info("task metadata endpoint", metadata: ["listen": "\(parts[0]):\(server.port)"])
             return server
         } catch {
-            logger.warning("no task metadata endpoint", metadata: ["error": "\(error)"])
+            logger.warning(
+                "no task metadata endpoint (another berthd on the machine? give it --metadata-listen with another port)",
+                metadata: ["listen": "\(metadataListen)", "error": "\(error)"])
             return nil
         }
     }
@@ -220,4 +250,32 @@ final class ResumeOnce: @unchecked Sendable {
 enum SignalSources {
     nonisolated(unsafe) static var sources: [any DispatchSourceSignal] = []
     static func keep(_ source: any DispatchSourceSignal) { sources.append(source) }
+}
+
+/// An exclusive lock on a file for the life of the process (flock, released by the kernel when berthd exits,
+/// however it exits); the file names the holder's pid for the error a second berthd gets.
+enum DaemonLock {
+    nonisolated(unsafe) private static var held: [Int32] = []
+
+    static func acquire(_ path: String, what: String, hint: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw ValidationError("cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            var buffer = [UInt8](repeating: 0, count: 32)
+            let count = pread(descriptor, &buffer, buffer.count, 0)
+            close(descriptor)
+            let holder = String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            throw ValidationError(
+                "another berthd\(holder.isEmpty ? "" : " (pid \(holder))") is using \(what); \(hint)")
+        }
+        let pid = "\(getpid())\n"
+        _ = ftruncate(descriptor, 0)
+        _ = pid.withCString { pwrite(descriptor, $0, strlen($0), 0) }
+        held.append(descriptor)
+    }
 }

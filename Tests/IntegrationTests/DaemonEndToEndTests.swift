@@ -36,13 +36,18 @@ final class DaemonEndToEndTests {
 
     var socketPath: String { "\(runDirectory)/berth.sock" }
 
+    /// This suite's berthd is a network instance of its own (inet berth-e2e, berth-e2e0, VPC 10.87.0.0/16), so
+    /// it never meets the machine's own berthd.
+    static let networkArguments = ["--network-name", "e2e", "--vpc-cidr", "10.87.0.0/16"]
+
     func startDaemon() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berthd")
-        process.arguments = [
-            "--root", root, "--run-directory", runDirectory, "--listen", "127.0.0.1:\(port)", "--stop-tasks-on-exit",
-            "--metadata-listen", "127.0.0.1:\(metadataPort)",
-        ]
+        process.arguments =
+            [
+                "--root", root, "--run-directory", runDirectory, "--listen", "127.0.0.1:\(port)",
+                "--stop-tasks-on-exit", "--metadata-listen", "127.0.0.1:\(metadataPort)",
+            ] + Self.networkArguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
@@ -59,13 +64,13 @@ final class DaemonEndToEndTests {
         if signal == SIGKILL { try? FileManager.default.removeItem(atPath: socketPath) }
     }
 
-    /// `berth ecs ...` against this daemon; stdout parsed as JSON when it is.
-    func ecs(_ arguments: [String]) -> (status: Int32, json: [String: Any], stderr: String) {
+    /// `berth ecs ...` against this daemon (or the one at `socket`); stdout parsed as JSON when it is.
+    func ecs(_ arguments: [String], socket: String? = nil) -> (status: Int32, json: [String: Any], stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berth")
         process.arguments = ["ecs"] + arguments
         var environment = ProcessInfo.processInfo.environment
-        environment["BERTH_SOCKET"] = socketPath
+        environment["BERTH_SOCKET"] = socket ?? socketPath
         environment["BERTH_WAITER_DELAY"] = "0.2"
         process.environment = environment
         return Self.run(process)
@@ -567,13 +572,153 @@ final class DaemonEndToEndTests {
             (((after.json["SecurityGroups"] as? [[String: Any]])?.first?["IpPermissions"] as? [[String: Any]]) ?? [])
                 .isEmpty)
 
-        let subnet = ec2(["create-subnet", "--cidr-block", "10.88.200.0/24"])
+        let subnet = ec2(["create-subnet", "--cidr-block", "10.87.200.0/24"])
         #expect(subnet.status == 0, "\(subnet.stderr)")
         let subnetID = try #require((subnet.json["Subnet"] as? [String: Any])?["SubnetId"] as? String)
         let listed = ec2(["describe-subnets", "--subnet-ids", subnetID])
-        #expect(((listed.json["Subnets"] as? [[String: Any]])?.first?["CidrBlock"] as? String) == "10.88.200.0/24")
+        #expect(((listed.json["Subnets"] as? [[String: Any]])?.first?["CidrBlock"] as? String) == "10.87.200.0/24")
         let missing = ec2(["describe-security-groups", "--group-ids", "sg-0000nosuch"])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("InvalidGroup.NotFound"), "\(missing.stderr)")
+    }
+
+    /// Registers "web<hostPort>", a busybox httpd on `hostPort` published as the same host port (awsvpc's rule),
+    /// on the daemon at `socket`.
+    func registerWeb(hostPort: Int, socket: String, directory: String) throws -> String {
+        let family = "web\(hostPort)"
+        let definition: [String: Any] = [
+            "family": family, "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256",
+            "memory": "512",
+            "containerDefinitions": [
+                [
+                    "name": "web", "image": "busybox", "stopTimeout": 2,
+                    "portMappings": [["containerPort": hostPort, "hostPort": hostPort, "protocol": "tcp"]],
+                    "command": [
+                        "sh", "-c",
+                        "mkdir -p /www && echo web > /www/index.html && exec httpd -f -p \(hostPort) -h /www",
+                    ],
+                ]
+            ],
+        ]
+        let path = "\(directory)/\(family).json"
+        FileManager.default.createFile(atPath: path, contents: try JSONSerialization.data(withJSONObject: definition))
+        #expect(ecs(["register-task-definition", "--cli-input-json", "file://\(path)"], socket: socket).status == 0)
+        return family
+    }
+
+    /// Runs `family` on the daemon at `socket` and waits for RUNNING; the task's ARN, or the refusal.
+    func runWeb(_ family: String, socket: String) -> (arn: String?, stderr: String) {
+        let run = ecs(
+            [
+                "run-task", "--launch-type", "FARGATE", "--network-configuration", Self.networkConfiguration,
+                "--task-definition", family,
+            ], socket: socket)
+        guard run.status == 0, let arn = ((run.json["tasks"] as? [[String: Any]])?.first)?["taskArn"] as? String
+        else { return (nil, run.stderr) }
+        #expect(ecs(["wait", "tasks-running", "--tasks", arn], socket: socket).status == 0)
+        return (arn, run.stderr)
+    }
+
+    /// berthd run to its exit (it is expected to refuse to start); its stderr.
+    func berthdRefusal(_ arguments: [String]) -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berthd")
+        process.arguments = arguments
+        let result = Self.run(process)
+        return (result.status, result.stderr)
+    }
+
+    @Test func twoBerthdsOnOneMachineKeepToThemselves() throws {
+        let otherRoot = BerthHarness.makeTemporaryDirectory(prefix: "berth-it-daemon2-")
+        let otherRun = BerthHarness.makeTemporaryDirectory(prefix: "berth-it-run2-")
+        defer {
+            try? FileManager.default.removeItem(atPath: otherRoot)
+            try? FileManager.default.removeItem(atPath: otherRun)
+        }
+        let pid = daemon?.processIdentifier ?? 0
+        let ports = ["--metadata-listen", "127.0.0.1:\(Self.freeLoopbackPort())"]
+        // The same state directory, or the same network instance: refused before anything is touched.
+        let sameRoot = berthdRefusal(["--root", root, "--run-directory", otherRun] + ports + Self.networkArguments)
+        #expect(sameRoot.status != 0)
+        #expect(
+            sameRoot.stderr.contains(
+                "another berthd (pid \(pid)) is using the state directory \(root); give each berthd its own --root"),
+            "\(sameRoot.stderr)")
+        let sameNetwork = berthdRefusal(
+            ["--root", otherRoot, "--run-directory", otherRun] + ports + Self.networkArguments)
+        #expect(sameNetwork.status != 0)
+        #expect(
+            sameNetwork.stderr.contains(
+                "another berthd (pid \(pid)) is using the network instance 'e2e' (nft table inet berth-e2e); give "
+                    + "each berthd its own --network-name and --vpc-cidr"), "\(sameNetwork.stderr)")
+
+        // With a task running, this berthd's subnet is a route on the host: an overlapping VPC is refused.
+        let hostPort = Int.random(in: 20000..<30000)
+        let first = try #require(
+            runWeb(try registerWeb(hostPort: hostPort, socket: socketPath, directory: root), socket: socketPath).arn)
+        let overlapping = berthdRefusal(
+            ["--root", otherRoot, "--run-directory", otherRun, "--network-name", "e2eb", "--vpc-cidr", "10.87.0.0/16"]
+                + ports)
+        #expect(overlapping.status != 0)
+        #expect(
+            overlapping.stderr.contains(
+                "the VPC CIDR 10.87.0.0/16 overlaps the host's route to 10.87.0.0/24 on berth-e2e0"),
+            "\(overlapping.stderr)")
+
+        // A second instance of its own: both serve their tasks; a port one publishes is refused to the other.
+        #expect(
+            harness.berth(
+                ["images", "import", "\(harness.fixtures)/busybox", "--name", "busybox:latest"], root: otherRoot
+            )
+            .status == 0)
+        let otherSocket = "\(otherRun)/berth.sock"
+        func startOther() throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berthd")
+            process.arguments =
+                [
+                    "--root", otherRoot, "--run-directory", otherRun, "--stop-tasks-on-exit", "--network-name", "e2eb",
+                    "--vpc-cidr", "10.86.0.0/16",
+                ] + ports
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            for _ in 0..<200 where !FileManager.default.fileExists(atPath: otherSocket) { usleep(50_000) }
+            return process
+        }
+        var other = try startOther()
+        defer {
+            if other.isRunning {
+                kill(other.processIdentifier, SIGTERM)
+                other.waitUntilExit()
+            }
+        }
+        let second = try #require(
+            runWeb(
+                try registerWeb(hostPort: hostPort + 1, socket: otherSocket, directory: otherRoot), socket: otherSocket
+            )
+            .arn)
+        #expect(Self.curl("http://127.0.0.1:\(hostPort)/").status == 0)
+        #expect(Self.curl("http://127.0.0.1:\(hostPort + 1)/").status == 0)
+        let clash = runWeb(
+            try registerWeb(hostPort: hostPort, socket: otherSocket, directory: otherRoot), socket: otherSocket)
+        #expect(clash.arn == nil)
+        #expect(
+            clash.stderr.contains(
+                "host port \(hostPort)/tcp is already published by another berthd (nft table inet berth-e2e)"),
+            "\(clash.stderr)")
+
+        // The second berthd is SIGKILLed and restarted: it adopts its task and leaves the first one's alone.
+        kill(other.processIdentifier, SIGKILL)
+        other.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: otherSocket)
+        other = try startOther()
+        #expect(Self.curl("http://127.0.0.1:\(hostPort)/").status == 0)
+        #expect(Self.curl("http://127.0.0.1:\(hostPort + 1)/").status == 0)
+        #expect(describe(first)["lastStatus"] as? String == "RUNNING")
+        #expect(ecs(["stop-task", "--task", second], socket: otherSocket).status == 0)
+        #expect(ecs(["wait", "tasks-stopped", "--tasks", second], socket: otherSocket).status == 0)
+        #expect(ecs(["stop-task", "--task", first]).status == 0)
+        #expect(ecs(["wait", "tasks-stopped", "--tasks", first]).status == 0)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 
 @testable import Network
@@ -76,7 +77,7 @@ struct NetworkIntegrationTests {
     /// A published port is a way into the task like its IP: the task's groups decide over both. The host's
     /// 127.0.0.1 counts as a source like any other (0.0.0.0/0 covers it; 10.0.0.0/8 does not).
     @Test func securityGroupsFilterConnectionsThroughAPublishedPort() throws {
-        let lab = try NetworkLab(octet: 215)
+        let lab = try NetworkLab(octet: 218)
         defer { lab.close() }
         let network = lab.network
         let group = try network.createSecurityGroup(name: "narrow", description: "allows 81 only")
@@ -111,6 +112,59 @@ struct NetworkIntegrationTests {
             groupID: group.id,
             permissions: [IpPermission(ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrs: ["0.0.0.0/0"])])
         #expect(!lab.reachable("http://127.0.0.1:\(hostPort)/"), "revoked")
+    }
+
+    /// Two berthds on one machine: each reconciles, publishes and cleans up only its own objects, a hostPort
+    /// published by one is refused to the other, and a VPC overlapping the other's is refused at start.
+    @Test func twoInstancesOnOneMachineKeepToThemselves() throws {
+        let first = try NetworkLab(octet: 219)
+        defer { first.close() }
+        let second = try NetworkLab(octet: 220)
+        defer { second.close() }
+        let hostPort = Int.random(in: 20000..<30000)
+        let firstNS = try first.namespace("one")
+        let secondNS = try second.namespace("two")
+        let firstENI = try first.network.attach(
+            taskID: "one", netnsPath: firstNS, subnetID: "subnet-one", securityGroupIDs: [], assignPublicIp: false,
+            portMappings: [PortBinding(containerPort: 80, hostPort: hostPort)])
+        let secondENI = try second.network.attach(
+            taskID: "two", netnsPath: secondNS, subnetID: "subnet-two", securityGroupIDs: [], assignPublicIp: false,
+            portMappings: [PortBinding(containerPort: 80, hostPort: hostPort + 1)])
+        try first.httpServer(in: firstNS)
+        try second.httpServer(in: secondNS)
+        #expect(first.reachesAll(["http://127.0.0.1:\(hostPort)/", "http://\(firstENI.privateIPv4Address)/"]))
+        #expect(second.reachesAll(["http://127.0.0.1:\(hostPort + 1)/", "http://\(secondENI.privateIPv4Address)/"]))
+
+        let table = first.network.configuration.table
+        let thirdNS = try second.namespace("three")
+        #expect(
+            throws: NetworkError.hostPortInUse(
+                "host port \(hostPort)/tcp is already published by another berthd (nft table inet \(table))")
+        ) {
+            try second.network.attach(
+                taskID: "three", netnsPath: thirdNS, subnetID: "subnet-two", securityGroupIDs: [],
+                assignPublicIp: false, portMappings: [PortBinding(containerPort: 80, hostPort: hostPort)])
+        }
+
+        // The first instance restarts knowing none of its tasks: it removes its own veth, not the other's.
+        let report = try first.network.reconcile(keep: [])
+        #expect(report.deletedLinks.isEmpty && report.releasedTasks == ["one"])
+        #expect(!first.links().contains(firstENI.hostLink))
+        #expect(second.links().contains(secondENI.hostLink))
+        #expect(second.reachesAll(["http://127.0.0.1:\(hostPort + 1)/", "http://\(secondENI.privateIPv4Address)/"]))
+
+        // A third instance whose VPC covers the second's subnet is refused before it touches anything.
+        var overlapping = try NetworkConfiguration.instance("tover", vpcCIDR: IPv4CIDR("10.220.0.0/16")!)
+        overlapping.enableGlobalForwarding = false
+        let bridge = try second.network.describeSubnets()[0].bridge
+        #expect(
+            throws: NetworkError.invalidParameter(
+                "the VPC CIDR 10.220.0.0/16 overlaps the host's route to 10.220.0.0/24 on \(bridge) (another "
+                    + "network, or another berthd's VPC); tasks could not reach it or it them. Choose another VPC "
+                    + "CIDR (berthd --vpc-cidr, e.g. 10.89.0.0/16)")
+        ) {
+            _ = try TaskNetwork(store: first.store, configuration: overlapping, logger: Logger(label: "test"))
+        }
     }
 
     @Test func egressLeavesTheVPCOnlyWithAPublicIP() throws {
@@ -212,15 +266,22 @@ struct NetworkIntegrationTests {
         let dropped = try lab.network.attach(
             taskID: "drop", netnsPath: dropNS, subnetID: "subnet-rec", securityGroupIDs: ["sg-rec"],
             assignPublicIp: false, portMappings: [PortBinding(containerPort: 80, hostPort: 42002)])
-        // A stray veth with berth's prefix and no record (berthd killed between link and store).
+        // A stray veth on the instance's bridge that no record names (its record lost with a state directory);
+        // and one with the instance's prefix on no bridge of its own, which reconcile must leave alone.
         let stray = lab.network.configuration.vethPrefix + "stray"
-        #expect(sh(["ip", "link", "add", stray, "type", "veth", "peer", "name", "p" + stray]).status == 0)
+        let bridge = try lab.network.describeSubnets()[0].bridge
+        #expect(
+            sh(["ip", "link", "add", stray, "master", bridge, "type", "veth", "peer", "name", "p" + stray]).status == 0)
+        let foreign = lab.network.configuration.vethPrefix + "other"
+        #expect(sh(["ip", "link", "add", foreign, "type", "veth", "peer", "name", "p" + foreign]).status == 0)
+        defer { sh(["ip", "link", "del", foreign]) }
         // A restarted berthd: a new TaskNetwork on the same store.
         let restarted = try TaskNetwork(
             store: lab.store, configuration: lab.network.configuration, logger: .init(label: "test"))
         let report = try restarted.reconcile(keep: ["keep"])
         #expect(report.releasedTasks == ["drop"])
         #expect(report.deletedLinks == [stray])
+        #expect(lab.links().contains(foreign))
         #expect(lab.links().contains(kept.hostLink))
         #expect(!lab.links().contains(dropped.hostLink))
         let rules = lab.ruleset()

@@ -39,9 +39,10 @@ final class NetworkLab: @unchecked Sendable {
         directory = NSTemporaryDirectory() + "berth-network-tests-" + UUID().uuidString
         store = try BerthStore(path: directory + "/state.db")
         vpc = IPv4CIDR("10.\(octet).0.0/16")!
-        let configuration = NetworkConfiguration(
-            vpcID: "vpc-test\(suffix)", vpcCIDR: vpc, table: "bt\(suffix)", bridgePrefix: "bt\(suffix)b",
-            vethPrefix: "v\(suffix)", enableGlobalForwarding: false)
+        // A network instance as a second berthd would have one: inet berth-t<suffix>, berth-t<suffix>0, vt<suffix>…
+        var configuration = try NetworkConfiguration.instance("t\(suffix)", vpcCIDR: vpc)
+        configuration.vpcID = "vpc-test\(suffix)"
+        configuration.enableGlobalForwarding = false
         network = try TaskNetwork(store: store, configuration: configuration, logger: Logger(label: "test"))
         try network.reconcile(keep: [])
     }
@@ -98,7 +99,7 @@ final class NetworkLab: @unchecked Sendable {
     }
 
     /// What the lab's nft table holds.
-    func ruleset() -> String { sh(["nft", "list", "table", "inet", "bt\(suffix)"]).output }
+    func ruleset() -> String { sh(["nft", "list", "table", "inet", network.configuration.table]).output }
 
     func links() -> [String] {
         sh(["ip", "-o", "link", "show"]).output.split(separator: "\n").compactMap {
@@ -119,4 +120,9 @@ final class NetworkLab: @unchecked Sendable {
         for name in namespaces { sh(["ip", "netns", "del", name]) }
         try? FileManager.default.removeItem(atPath: directory)
     }
+}
+
+extension NetworkLab {
+    /// Every URL answers (from the host).
+    func reachesAll(_ urls: [String]) -> Bool { urls.allSatisfy { reachable($0) } }
 }

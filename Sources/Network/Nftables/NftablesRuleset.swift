@@ -15,10 +15,13 @@
 public struct NftablesRuleset: Sendable {
     public var table: String
     public var vpc: IPv4CIDR
+    /// The task metadata endpoint's address: never captured by a port mapping.
+    public var metadataAddress: IPv4Address
 
-    public init(table: String, vpc: IPv4CIDR) {
+    public init(table: String, vpc: IPv4CIDR, metadataAddress: IPv4Address = IPv4Address("169.254.170.2")!) {
         self.table = table
         self.vpc = vpc
+        self.metadataAddress = metadataAddress
     }
 
     var family: String { "inet \(table)" }
@@ -37,14 +40,14 @@ public struct NftablesRuleset: Sendable {
             "  map egress { type ipv4_addr : verdict; }",
             "  map publish { type inet_proto . inet_service : verdict; }",
             // hostPort on every local address (127.0.0.1 and the host's own) -> the task's DNAT chain; never
-            // the metadata endpoint's 169.254.170.2, which tasks reach on port 80 whatever is published.
+            // the metadata endpoint's address, which tasks reach on its port whatever is published.
             "  chain prerouting {",
             "    type nat hook prerouting priority dstnat; policy accept;",
-            "    fib daddr type local meta nfproto ipv4 ip daddr != 169.254.170.2 meta l4proto { tcp, udp } meta l4proto . th dport vmap @publish",
+            "    fib daddr type local meta nfproto ipv4 ip daddr != \(metadataAddress) meta l4proto { tcp, udp } meta l4proto . th dport vmap @publish",
             "  }",
             "  chain nat-output {",
             "    type nat hook output priority -100; policy accept;",
-            "    fib daddr type local meta nfproto ipv4 ip daddr != 169.254.170.2 meta l4proto { tcp, udp } meta l4proto . th dport vmap @publish",
+            "    fib daddr type local meta nfproto ipv4 ip daddr != \(metadataAddress) meta l4proto { tcp, udp } meta l4proto . th dport vmap @publish",
             "  }",
             "  chain postrouting {",
             "    type nat hook postrouting priority srcnat; policy accept;",
