@@ -95,7 +95,7 @@ public struct ForegroundRun {
 
         try FileManager.default.createDirectory(atPath: containerDirectory, withIntermediateDirectories: true)
         let specPath = "\(containerDirectory)/launch.spec"
-        try Data(try LaunchSpecCodec.encode(plan.spec)).write(to: URL(fileURLWithPath: specPath))
+        try LaunchSpecCodec.write(plan.spec, to: specPath)
         logger.debug(
             "starting container",
             metadata: ["container": "\(container.name ?? "")", "id": "\(containerID)", "image": "\(image.id)"])

@@ -1,3 +1,5 @@
+import LinuxKit
+
 /// A tiny wire format for LaunchSpec: "key\0value\0" records, lists as repeated keys.
 ///
 /// Why not JSON: the shim links no Foundation (startup time, single-threadedness), and argv, env and
@@ -11,6 +13,13 @@ public enum LaunchSpecCodec {
     static let listKeys: Set<String> = [
         "arg", "env", "cap", "rlimit", "masked", "readonly", "cgroupProcs", "fileMount",
     ]
+
+    /// Writes the encoded spec to `path`, readable by root only (it carries the container's environment,
+    /// secrets included). No fsync (see `FileReplacement`): a spec lives as long as its container.
+    public static func write(_ spec: LaunchSpec, to path: String) throws(LaunchError) {
+        let bytes = try encode(spec)
+        do { try FileReplacement.write(bytes, to: path, mode: 0o600) } catch { throw .syscall(error) }
+    }
 
     public static func encode(_ spec: LaunchSpec) throws(LaunchError) -> [UInt8] {
         var out: [UInt8] = []

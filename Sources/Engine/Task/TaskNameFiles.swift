@@ -1,4 +1,5 @@
 import Foundation
+import LinuxKit
 
 /// The files every container of a task gets bound at /etc/hosts, /etc/hostname and /etc/resolv.conf,
 /// written once per task (as Docker does per container): the task's hostname and address, and the host's
@@ -51,7 +52,7 @@ enum TaskNameFiles {
         ]
         return try files.map { name, target, text in
             let path = "\(directory)/\(name)"
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try FileReplacement.write(Array(text.utf8), to: path)
             return (path, target)
         }
     }

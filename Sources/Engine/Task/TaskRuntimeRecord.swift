@@ -1,6 +1,7 @@
 import Cgroups
 import ECSModel
 import Foundation
+import LinuxKit
 
 /// What berthd needs to find a task's processes again after it was killed or restarted, kept in
 /// `<root>/tasks/<id>/runtime.json` and rewritten (atomically) whenever a process starts or ends.
@@ -59,8 +60,7 @@ public struct TaskRuntimeRecord: Codable, Sendable, Equatable {
     public static func path(taskDirectory: String) -> String { "\(taskDirectory)/runtime.json" }
 
     func write(taskDirectory: String) throws {
-        try JSONEncoder().encode(self).write(
-            to: URL(fileURLWithPath: Self.path(taskDirectory: taskDirectory)), options: .atomic)
+        try FileReplacement.write(Array(JSONEncoder().encode(self)), to: Self.path(taskDirectory: taskDirectory))
     }
 
     public static func read(taskDirectory: String) -> TaskRuntimeRecord? {

@@ -398,7 +398,7 @@ public actor TaskSupervisor {
             plan.spec.seccompProgramPath = try SeccompProgramCache(root: environment.root).programPath(
                 for: plan.spec.capabilities)
         }
-        try Data(try LaunchSpecCodec.encode(plan.spec)).write(to: URL(fileURLWithPath: specPath(container.name)))
+        try LaunchSpecCodec.write(plan.spec, to: specPath(container.name))
         var ready: [Int32] = [0, 0]
         try syscallChecked("pipe for \(container.name)") { bk_pipe2(&ready, O_CLOEXEC) }
         let pid: pid_t
