@@ -2,11 +2,19 @@
 ///
 /// Like a VPC subnet, the first four addresses and the last are never leased: .0 is the network, .1 the
 /// gateway (the subnet's bridge, the task's default route), .2 and .3 are reserved as AWS reserves them
-/// (DNS, future use), the last is the broadcast address.
+/// (DNS, future use; berth puts .3 on the bridge as `loopbackSource`), the last is the broadcast address.
 public enum AddressAllocator {
     public static let reservedAtStart: UInt32 = 4
 
     public static func gateway(of subnet: IPv4CIDR) -> IPv4Address { IPv4Address(subnet.network.value + 1) }
+
+    /// .3, on the bridge as a /32: connections from the host's 127.0.0.1 to a published port are SNATed to
+    /// it. Not the gateway, which the host uses for its own connections to task IPs: both would share the
+    /// task's 4-tuples with unrelated TCP timestamps, and PAWS in the task's TIME_WAIT sockets would drop
+    /// the reused ones' SYNs (1 s retries; see docs/ARCHITECTURE.md).
+    public static func loopbackSource(of subnet: IPv4CIDR) -> IPv4Address {
+        IPv4Address(subnet.network.value + 3)
+    }
 
     /// The addresses a task may get in `subnet`.
     public static func leasable(in subnet: IPv4CIDR) -> ClosedRange<UInt32>? {

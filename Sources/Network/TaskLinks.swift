@@ -10,17 +10,22 @@ import LinuxKit
 struct TaskLinks {
     let host: RouteNetlink
 
-    /// The subnet's bridge with its gateway address, up, routing for its tasks.
-    func ensureBridge(name: String, gateway: IPv4Address, prefixLength: Int) throws(NetworkError) {
+    /// The subnet's bridge with its gateway address (and the /32 that loopback connections to published
+    /// ports come from), up, routing for its tasks.
+    func ensureBridge(
+        name: String, gateway: IPv4Address, prefixLength: Int, loopbackSource: IPv4Address
+    ) throws(NetworkError) {
         if try host.link(named: name) == nil {
             try host.execute(RouteRequests.newBridge(name: name), step: "create bridge \(name)")
         }
         let index = try host.index(of: name)
-        do {
-            try host.execute(
-                RouteRequests.addAddress(index: index, address: gateway, prefixLength: prefixLength),
-                step: "add \(gateway)/\(prefixLength) to \(name)")
-        } catch .netlink(_, let errno) where errno == EEXIST {}
+        for (address, length) in [(gateway, prefixLength), (loopbackSource, 32)] {
+            do {
+                try host.execute(
+                    RouteRequests.addAddress(index: index, address: address, prefixLength: length),
+                    step: "add \(address)/\(length) to \(name)")
+            } catch .netlink(_, let errno) where errno == EEXIST {}
+        }
         try host.execute(RouteRequests.setUp(index: index), step: "set \(name) up")
         // forwarding: per input interface, so only berth's bridges route (see NetworkConfiguration).
         // route_localnet: DNAT of 127.0.0.1:hostPort may leave through the bridge (masqueraded there).

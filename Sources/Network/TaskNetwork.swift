@@ -96,12 +96,18 @@ public final class TaskNetwork: @unchecked Sendable {
         let result = try attachment(stored)
         do {
             let gateway = AddressAllocator.gateway(of: cidr)
-            try links.ensureBridge(name: subnet.bridge, gateway: gateway, prefixLength: cidr.prefixLength)
+            try links.ensureBridge(
+                name: subnet.bridge, gateway: gateway, prefixLength: cidr.prefixLength,
+                loopbackSource: AddressAllocator.loopbackSource(of: cidr))
             try links.createInterface(
                 hostLink: stored.hostLink, bridge: subnet.bridge, netnsPath: netnsPath,
                 mac: AddressAllocator.macAddress(for: result.privateIPv4Address), address: result.privateIPv4Address,
                 prefixLength: cidr.prefixLength, gateway: gateway)
-            try nft.run(ruleset.attachScript(try firewall(stored), bridge: subnet.bridge))
+            try nft.run(
+                ruleset.attachScript(
+                    try firewall(stored),
+                    bridge: BridgeFirewall(
+                        name: subnet.bridge, loopbackSource: AddressAllocator.loopbackSource(of: cidr))))
         } catch {
             logger.error(
                 "network attach failed; undoing", metadata: ["task": "\(taskID)", "error": "\(error)"])
@@ -188,7 +194,11 @@ public final class TaskNetwork: @unchecked Sendable {
         let groups = try Self.mapStore { try store.securityGroups() }.map(\.id)
         try nft.run(
             ruleset.fullScript(
-                bridges: subnets.map(\.bridge), tasks: try attachments.map { try firewall($0) }, groups: groups))
+                bridges: subnets.compactMap { subnet in
+                    IPv4CIDR(subnet.cidr).map {
+                        BridgeFirewall(name: subnet.bridge, loopbackSource: AddressAllocator.loopbackSource(of: $0))
+                    }
+                }, tasks: try attachments.map { try firewall($0) }, groups: groups))
     }
 
     func firewall(_ stored: StoredNetworkAttachment) throws -> TaskFirewall {

@@ -167,6 +167,42 @@ struct NetworkIntegrationTests {
         }
     }
 
+    /// The host reaches a task two ways: at its IP (from the gateway, .1) and through a published port on
+    /// 127.0.0.1 (SNATed on the way). Were both to come from .1, a client port reused across the two would
+    /// land on the task's TIME_WAIT socket of the other with unrelated TCP timestamps, PAWS would drop the
+    /// SYN half the time and the client would retry a second later (DESIGN §5's collapse). Loopback
+    /// connections come from .3 instead: the same source ports, both ways, and no SYN is ever dropped.
+    @Test func loopbackAndDirectConnectionsNeverShareATasksFourTuple() throws {
+        let lab = try NetworkLab(octet: 221)
+        defer { lab.close() }
+        let netns = try lab.namespace("paws")
+        let hostPort = Int.random(in: 20000..<30000)
+        let eni = try lab.network.attach(
+            taskID: "paws", netnsPath: netns, subnetID: "subnet-paws", securityGroupIDs: [], assignPublicIp: false,
+            portMappings: [PortBinding(containerPort: 80, hostPort: hostPort)])
+        try lab.httpServer(in: netns)
+        let gateway = AddressAllocator.gateway(of: eni.subnetCIDR)
+        let loopbackSource = AddressAllocator.loopbackSource(of: eni.subnetCIDR)
+        let first = Int.random(in: 45000..<59000)
+        for port in first..<first + 8 {
+            // busybox httpd closes first, so each connection leaves a TIME_WAIT socket in the task.
+            #expect(lab.reachable("http://\(eni.privateIPv4Address)/", local: ("\(gateway)", port)))
+            #expect(lab.reachable("http://127.0.0.1:\(hostPort)/", local: ("127.0.0.1", port)))
+        }
+        #expect(lab.counter("TcpExtPAWSTimewait", in: netns) == 0)
+        // ss prints busybox's dual-stack socket's peers as [::ffff:a.b.c.d]:port.
+        let peers = sh(["nsenter", "--net=\(netns)", "ss", "-Htn", "state", "time-wait"]).output
+            .replacingOccurrences(of: "[::ffff:", with: "").replacingOccurrences(of: "]:", with: ":")
+        // Whichever side closed first holds the TIME_WAIT; the task's come from exactly these two addresses.
+        let sources = Set(
+            peers.split(separator: "\n").compactMap {
+                $0.split(separator: " ", omittingEmptySubsequences: true).last?.split(separator: ":").first.map(
+                    String.init)
+            })
+        #expect(sources.contains(loopbackSource.description), "\(peers)")
+        #expect(sources.isSubset(of: [gateway.description, loopbackSource.description]), "\(peers)")
+    }
+
     @Test func egressLeavesTheVPCOnlyWithAPublicIP() throws {
         let lab = try NetworkLab(octet: 213)
         defer { lab.close() }

@@ -90,9 +90,11 @@ final class NetworkLab: @unchecked Sendable {
         return IPv4Address("10.199.\(octet).2")!
     }
 
-    /// Whether an HTTP GET of url succeeds, from the host or from inside `netns`.
-    func reachable(_ url: String, from netns: String? = nil) -> Bool {
+    /// Whether an HTTP GET of url succeeds, from the host or from inside `netns` (from `local`, an address and
+    /// port, if given: the address, so a TIME_WAIT of the host's on the port's other address does not block it).
+    func reachable(_ url: String, from netns: String? = nil, local: (address: String, port: Int)? = nil) -> Bool {
         var command = ["curl", "-s", "-o", "/dev/null", "--max-time", "2", "-w", "%{http_code}", url]
+        if let local { command += ["--interface", local.address, "--local-port", "\(local.port)"] }
         if let netns { command = ["nsenter", "--net=\(netns)"] + command }
         let result = sh(command)
         return result.status == 0 && result.output == "200"
@@ -125,4 +127,14 @@ final class NetworkLab: @unchecked Sendable {
 extension NetworkLab {
     /// Every URL answers (from the host).
     func reachesAll(_ urls: [String]) -> Bool { urls.allSatisfy { reachable($0) } }
+}
+
+extension NetworkLab {
+    /// A kernel counter (nstat's name) inside a namespace; they start at zero with the namespace.
+    func counter(_ name: String, in netns: String) -> Int {
+        let output = sh(["nsenter", "--net=\(netns)", "nstat", "-az", name]).output
+        let line = output.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+        return line.flatMap { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first }
+            .flatMap { Int($0) } ?? -1
+    }
 }

@@ -28,12 +28,16 @@ public struct NftablesRuleset: Sendable {
 
     /// The whole table: replaces whatever `inet <table>` holds (atomically: the old table is deleted and the
     /// new one created in the same transaction), then attaches every task in `tasks`.
-    public func fullScript(bridges: [String], tasks: [TaskFirewall], groups: [String]) -> String {
+    public func fullScript(bridges: [BridgeFirewall], tasks: [TaskFirewall], groups: [String]) -> String {
         var lines = ["table \(family) {}", "delete table \(family)", "table \(family) {"]
         let bridgeElements =
-            bridges.isEmpty ? "" : " elements = { \(bridges.map { "\"\($0)\"" }.joined(separator: ", ")) };"
+            bridges.isEmpty ? "" : " elements = { \(bridges.map { "\"\($0.name)\"" }.joined(separator: ", ")) };"
+        let sourceElements =
+            bridges.isEmpty
+            ? "" : " elements = { \(bridges.map { "\"\($0.name)\" : \($0.loopbackSource)" }.joined(separator: ", ")) };"
         lines += [
             "  set bridges { type ifname;\(bridgeElements) }",
+            "  map loopback_sources { type ifname : ipv4_addr;\(sourceElements) }",
             "  set tasks { type ipv4_addr; }",
             "  set public { type ipv4_addr; }",
             "  map ingress { type ipv4_addr : verdict; }",
@@ -52,8 +56,8 @@ public struct NftablesRuleset: Sendable {
             "  chain postrouting {",
             "    type nat hook postrouting priority srcnat; policy accept;",
             // 127.0.0.1 may leave through a bridge (route_localnet) but the task must answer somewhere it can
-            // route: the gateway.
-            "    oifname @bridges ip saddr 127.0.0.0/8 masquerade",
+            // route: the bridge's .3, not its gateway .1 (see AddressAllocator.loopbackSource).
+            "    oifname @bridges ip saddr 127.0.0.0/8 snat ip to oifname map @loopback_sources",
             "    oifname != @bridges ip saddr @public ip daddr != \(vpc) masquerade",
             "  }",
             "  chain forward {",
@@ -85,9 +89,12 @@ public struct NftablesRuleset: Sendable {
     }
 
     /// One task's chains, map elements and set memberships (and its bridge in `bridges`, if given).
-    public func attachScript(_ task: TaskFirewall, bridge: String?) -> String {
+    public func attachScript(_ task: TaskFirewall, bridge: BridgeFirewall?) -> String {
         var lines: [String] = []
-        if let bridge { lines.append("add element \(family) bridges { \"\(bridge)\" }") }
+        if let bridge {
+            lines.append("add element \(family) bridges { \"\(bridge.name)\" }")
+            lines.append("add element \(family) loopback_sources { \"\(bridge.name)\" : \(bridge.loopbackSource) }")
+        }
         for group in Set(task.securityGroups + referencedGroups(task)).sorted() {
             lines.append("add set \(family) \(setName(group)) { type ipv4_addr; }")
         }
@@ -207,5 +214,17 @@ public struct NftablesRuleset: Sendable {
     /// Letters, digits and underscores only: safe inside an nft identifier whatever an ID contains.
     static func identifier(_ text: String) -> String {
         String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+    }
+}
+
+/// A subnet's bridge as the firewall sees it: its name, and the address host-loopback connections to a
+/// published port are SNATed to on their way to a task behind it.
+public struct BridgeFirewall: Sendable, Equatable {
+    public var name: String
+    public var loopbackSource: IPv4Address
+
+    public init(name: String, loopbackSource: IPv4Address) {
+        self.name = name
+        self.loopbackSource = loopbackSource
     }
 }
