@@ -358,7 +358,7 @@ extension ECSService {
     }
 
     /// Every change of a task's snapshot, written into its stored ECS document before anyone sees it.
-    private func persistence(arn: String) -> @Sendable (TaskSnapshot) async -> Void {
+    private func persistence(arn: String) -> nonisolated(nonsending) @Sendable (TaskSnapshot) async -> Void {
         let store = store
         let configuration = configuration
         return { snapshot in

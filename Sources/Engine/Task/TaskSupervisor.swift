@@ -66,13 +66,16 @@ public struct PlannedContainer: Sendable {
 /// The shims are not tied to berthd: a task keeps running when berthd dies, and a new berthd adopts it
 /// (`adopt`) from `runtime.json`, which names every process with its start time.
 public actor TaskSupervisor {
+    /// The supervisor's own serial queue (see `QueueExecutor`); `onChange` runs on it too (nonsending).
+    private nonisolated let executor: QueueExecutor
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     public nonisolated let taskID: String
     /// Container name -> runtime id (the metadata endpoint finds a container's task by it).
     public nonisolated let runtimeIDs: [String: String]
     private let containers: [PlannedContainer]
     private let pidMode: String?
     private let environment: EngineEnvironment
-    private let onChange: @Sendable (TaskSnapshot) async -> Void
+    private let onChange: nonisolated(nonsending) @Sendable (TaskSnapshot) async -> Void
     private var snapshot: TaskSnapshot
     private var runtime: TaskRuntimeRecord
     /// Running container shims by container name.
@@ -102,9 +105,10 @@ public actor TaskSupervisor {
     public init(
         taskID: String, containers: [PlannedContainer], pidMode: String? = nil, cpu: Int? = nil, memory: Int? = nil,
         awsvpc: AwsvpcPlacement? = nil, environment: EngineEnvironment, createdAt: Date = Date(),
-        onChange: @escaping @Sendable (TaskSnapshot) async -> Void
+        onChange: nonisolated(nonsending) @escaping @Sendable (TaskSnapshot) async -> Void
     ) {
         self.taskID = taskID
+        executor = QueueExecutor(label: "berth.task.\(taskID)")
         self.containers = containers
         runtimeIDs = Dictionary(containers.map { ($0.name, $0.runtimeID) }, uniquingKeysWith: { a, _ in a })
         self.pidMode = pidMode
@@ -127,9 +131,10 @@ public actor TaskSupervisor {
     /// A task a previous berthd started: its state as stored, its processes as `runtime.json` names them.
     public init(
         adopting snapshot: TaskSnapshot, runtime: TaskRuntimeRecord, environment: EngineEnvironment,
-        onChange: @escaping @Sendable (TaskSnapshot) async -> Void
+        onChange: nonisolated(nonsending) @escaping @Sendable (TaskSnapshot) async -> Void
     ) {
         taskID = snapshot.taskID
+        executor = QueueExecutor(label: "berth.task.\(snapshot.taskID)")
         containers = runtime.containers.map {
             PlannedContainer(definition: $0, runtimeID: runtime.runtimeIDs[$0.name ?? ""] ?? "")
         }
