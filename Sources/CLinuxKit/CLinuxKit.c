@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <malloc.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -233,4 +234,9 @@ long bk_filesystem_type(int fd) {
     struct statfs info;
     if (fstatfs(fd, &info) != 0) return -1;
     return (long)info.f_type;
+}
+
+// mallopt(M_ARENA_MAX, count): <malloc.h> is not in Swift's Glibc module. Returns mallopt's result.
+int bk_malloc_arena_max(int count) {
+    return mallopt(M_ARENA_MAX, count);
 }

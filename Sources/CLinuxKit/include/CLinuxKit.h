@@ -38,6 +38,9 @@ int bk_signalfd_all(void);
 int bk_signalfd_read(int fd, int32_t *pid, int32_t *status);
 // RFC 3339 UTC with nanoseconds ("2026-11-26T17:50:01.123456789Z") of CLOCK_REALTIME now; out needs 32 bytes.
 void bk_rfc3339_now(char out[32]);
+
+// Caps glibc malloc's arenas (mallopt M_ARENA_MAX); 1 on success.
+int bk_malloc_arena_max(int count);
 int bk_setgroups(size_t size, const gid_t *list);
 int bk_setresuid(uid_t uid);
 int bk_setresgid(gid_t gid);
