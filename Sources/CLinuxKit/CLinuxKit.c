@@ -240,8 +240,3 @@ long bk_filesystem_type(int fd) {
 int bk_malloc_arena_max(int count) {
     return mallopt(M_ARENA_MAX, count);
 }
-
-// malloc_trim(0): returns free heap memory (all arenas) to the kernel; 1 if any was released.
-int bk_malloc_trim(void) {
-    return malloc_trim(0);
-}

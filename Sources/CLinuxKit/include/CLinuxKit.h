@@ -41,8 +41,6 @@ void bk_rfc3339_now(char out[32]);
 
 // Caps glibc malloc's arenas (mallopt M_ARENA_MAX); 1 on success.
 int bk_malloc_arena_max(int count);
-// malloc_trim(0): free heap memory back to the kernel; 1 if any was released.
-int bk_malloc_trim(void);
 int bk_setgroups(size_t size, const gid_t *list);
 int bk_setresuid(uid_t uid);
 int bk_setresgid(gid_t gid);

@@ -1,4 +1,3 @@
-import CLinuxKit
 import ECSModel
 import Foundation
 import Images
@@ -98,15 +97,7 @@ final class TaskRegistry: @unchecked Sendable {
     private var supervisors: [String: TaskSupervisor] = [:]
 
     func add(_ supervisor: TaskSupervisor, arn: String) { lock.withLock { supervisors[arn] = supervisor } }
-    /// When the last task is gone, hands the heap's free memory back to the kernel (malloc_trim): the
-    /// supervisors' Dispatch threads leave freed chunks that otherwise keep an idle berthd's RSS high.
-    func remove(_ arn: String) {
-        let idle = lock.withLock {
-            _ = supervisors.removeValue(forKey: arn)
-            return supervisors.isEmpty
-        }
-        if idle { _ = bk_malloc_trim() }
-    }
+    func remove(_ arn: String) { lock.withLock { _ = supervisors.removeValue(forKey: arn) } }
     func supervisor(_ arn: String) -> TaskSupervisor? { lock.withLock { supervisors[arn] } }
     var all: [TaskSupervisor] { lock.withLock { Array(supervisors.values) } }
 
