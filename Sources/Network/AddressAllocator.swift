@@ -2,7 +2,7 @@
 ///
 /// Like a VPC subnet, the first four addresses and the last are never leased: .0 is the network, .1 the
 /// gateway (the subnet's bridge, the task's default route), .2 and .3 are reserved as AWS reserves them
-/// (DNS, future use; berth puts .3 on the bridge as `loopbackSource`), the last is the broadcast address.
+/// (DNS, future use; berth puts both on the bridge as `gatewaySource` and `loopbackSource`), the last is the broadcast address.
 public enum AddressAllocator {
     public static let reservedAtStart: UInt32 = 4
 
@@ -14,6 +14,12 @@ public enum AddressAllocator {
     /// the reused ones' SYNs (1 s retries; see docs/ARCHITECTURE.md).
     public static func loopbackSource(of subnet: IPv4CIDR) -> IPv4Address {
         IPv4Address(subnet.network.value + 3)
+    }
+
+    /// .2, also a /32 on the bridge: the host's connections to a published port on the gateway address are
+    /// SNATed to it, for the same reason (they would start from .1 like the host's direct connections).
+    public static func gatewaySource(of subnet: IPv4CIDR) -> IPv4Address {
+        IPv4Address(subnet.network.value + 2)
     }
 
     /// The addresses a task may get in `subnet`.

@@ -10,16 +10,16 @@ import LinuxKit
 struct TaskLinks {
     let host: RouteNetlink
 
-    /// The subnet's bridge with its gateway address (and the /32 that loopback connections to published
-    /// ports come from), up, routing for its tasks.
+    /// The subnet's bridge with its gateway address (and the /32s that the host's own connections to
+    /// published ports come from), up, routing for its tasks.
     func ensureBridge(
-        name: String, gateway: IPv4Address, prefixLength: Int, loopbackSource: IPv4Address
+        name: String, gateway: IPv4Address, prefixLength: Int, sources: [IPv4Address]
     ) throws(NetworkError) {
         if try host.link(named: name) == nil {
             try host.execute(RouteRequests.newBridge(name: name), step: "create bridge \(name)")
         }
         let index = try host.index(of: name)
-        for (address, length) in [(gateway, prefixLength), (loopbackSource, 32)] {
+        for (address, length) in [(gateway, prefixLength)] + sources.map({ ($0, 32) }) {
             do {
                 try host.execute(
                     RouteRequests.addAddress(index: index, address: address, prefixLength: length),

@@ -98,7 +98,7 @@ public final class TaskNetwork: @unchecked Sendable {
             let gateway = AddressAllocator.gateway(of: cidr)
             try links.ensureBridge(
                 name: subnet.bridge, gateway: gateway, prefixLength: cidr.prefixLength,
-                loopbackSource: AddressAllocator.loopbackSource(of: cidr))
+                sources: [AddressAllocator.gatewaySource(of: cidr), AddressAllocator.loopbackSource(of: cidr)])
             try links.createInterface(
                 hostLink: stored.hostLink, bridge: subnet.bridge, netnsPath: netnsPath,
                 mac: AddressAllocator.macAddress(for: result.privateIPv4Address), address: result.privateIPv4Address,
@@ -106,8 +106,7 @@ public final class TaskNetwork: @unchecked Sendable {
             try nft.run(
                 ruleset.attachScript(
                     try firewall(stored),
-                    bridge: BridgeFirewall(
-                        name: subnet.bridge, loopbackSource: AddressAllocator.loopbackSource(of: cidr))))
+                    bridge: BridgeFirewall(name: subnet.bridge, subnet: cidr)))
         } catch {
             logger.error(
                 "network attach failed; undoing", metadata: ["task": "\(taskID)", "error": "\(error)"])
@@ -196,7 +195,7 @@ public final class TaskNetwork: @unchecked Sendable {
             ruleset.fullScript(
                 bridges: subnets.compactMap { subnet in
                     IPv4CIDR(subnet.cidr).map {
-                        BridgeFirewall(name: subnet.bridge, loopbackSource: AddressAllocator.loopbackSource(of: $0))
+                        BridgeFirewall(name: subnet.bridge, subnet: $0)
                     }
                 }, tasks: try attachments.map { try firewall($0) }, groups: groups))
     }

@@ -10,7 +10,7 @@ struct NetworkBenchmarkTests {
     static func nginxConfig(_ directory: String, port: Int) throws -> String {
         let path = directory + "/nginx-\(port).conf"
         try """
-        daemon off; worker_processes 1; pid \(directory)/nginx-\(port).pid; error_log \(directory)/nginx-\(port).log error;
+        daemon off; master_process off; pid \(directory)/nginx-\(port).pid; error_log \(directory)/nginx-\(port).log error;
         events { worker_connections 4096; }
         http { access_log off; server { listen \(port) backlog=4096; location / { return 200 "ok\\n"; } } }
         """.write(toFile: path, atomically: true, encoding: .utf8)
@@ -26,7 +26,7 @@ struct NetworkBenchmarkTests {
     }
 
     @Test func newConnectionPerRequestAndThroughput() throws {
-        let lab = try NetworkLab(octet: 217)
+        let lab = try NetworkLab(octet: 222)
         defer { lab.close() }
         let netns = try lab.namespace("bench")
         let hostPort = Int.random(in: 20000..<30000)
@@ -54,6 +54,8 @@ struct NetworkBenchmarkTests {
         report("host loopback nginx:   " + Self.wrk("http://127.0.0.1:\(directPort)/"))
         report("127.0.0.1:hostPort:    " + Self.wrk("http://127.0.0.1:\(hostPort)/"))
         report("private IP direct:     " + Self.wrk("http://\(eni.privateIPv4Address)/"))
+        report("gateway:hostPort:      " + Self.wrk("http://\(eni.gateway):\(hostPort)/"))
+        report("private IP direct #2:  " + Self.wrk("http://\(eni.privateIPv4Address)/"))
         report("127.0.0.1:hostPort #2: " + Self.wrk("http://127.0.0.1:\(hostPort)/"))
         let dnat = sh([
             "iperf3", "-c", "127.0.0.1", "-p", "\(hostPort + 1)", "-t", "5", "-f", "g", "--connect-timeout", "2000",

@@ -18,10 +18,11 @@ import Testing
 
     @Test func attachRendersChainsElementsAndDNAT() {
         let script = ruleset.attachScript(
-            task(), bridge: BridgeFirewall(name: "berth0", loopbackSource: IPv4Address("10.88.0.3")!))
+            task(), bridge: BridgeFirewall(name: "berth0", subnet: IPv4CIDR("10.88.0.0/24")!))
         let lines = script.split(separator: "\n").map(String.init)
         #expect(lines.contains("add element inet berth bridges { \"berth0\" }"))
         #expect(lines.contains("add element inet berth loopback_sources { \"berth0\" : 10.88.0.3 }"))
+        #expect(lines.contains("add element inet berth gateway_sources { 10.88.0.1 : 10.88.0.2 }"))
         #expect(lines.contains("add set inet berth sg-client { type ipv4_addr; }"))
         #expect(lines.contains("add rule inet berth task-abc123-in meta l4proto tcp th dport 80 accept"))
         #expect(
@@ -68,8 +69,8 @@ import Testing
     @Test func fullScriptReplacesTheTableAtomically() {
         let script = ruleset.fullScript(
             bridges: [
-                BridgeFirewall(name: "berth0", loopbackSource: IPv4Address("10.88.0.3")!),
-                BridgeFirewall(name: "berth1", loopbackSource: IPv4Address("10.88.1.3")!),
+                BridgeFirewall(name: "berth0", subnet: IPv4CIDR("10.88.0.0/24")!),
+                BridgeFirewall(name: "berth1", subnet: IPv4CIDR("10.88.1.0/24")!),
             ], tasks: [task()], groups: ["sg-empty"])
         #expect(script.hasPrefix("table inet berth {}\ndelete table inet berth\ntable inet berth {\n"))
         #expect(script.contains("set bridges { type ifname; elements = { \"berth0\", \"berth1\" }; }"))
@@ -79,6 +80,11 @@ import Testing
                 "map loopback_sources { type ifname : ipv4_addr; elements = { \"berth0\" : 10.88.0.3, \"berth1\" : 10.88.1.3 }; }"
             ))
         #expect(script.contains("oifname @bridges ip saddr 127.0.0.0/8 snat ip to oifname map @loopback_sources"))
+        #expect(script.contains("oifname @bridges ct status dnat snat ip to ip saddr map @gateway_sources"))
+        #expect(
+            script.contains(
+                "map gateway_sources { type ipv4_addr : ipv4_addr; elements = { 10.88.0.1 : 10.88.0.2, 10.88.1.1 : 10.88.1.2 }; }"
+            ))
         #expect(script.contains("add chain inet berth task-abc123-in"))
     }
 

@@ -35,9 +35,13 @@ public struct NftablesRuleset: Sendable {
         let sourceElements =
             bridges.isEmpty
             ? "" : " elements = { \(bridges.map { "\"\($0.name)\" : \($0.loopbackSource)" }.joined(separator: ", ")) };"
+        let gatewayElements =
+            bridges.isEmpty
+            ? "" : " elements = { \(bridges.map { "\($0.gateway) : \($0.gatewaySource)" }.joined(separator: ", ")) };"
         lines += [
             "  set bridges { type ifname;\(bridgeElements) }",
             "  map loopback_sources { type ifname : ipv4_addr;\(sourceElements) }",
+            "  map gateway_sources { type ipv4_addr : ipv4_addr;\(gatewayElements) }",
             "  set tasks { type ipv4_addr; }",
             "  set public { type ipv4_addr; }",
             "  map ingress { type ipv4_addr : verdict; }",
@@ -58,6 +62,8 @@ public struct NftablesRuleset: Sendable {
             // 127.0.0.1 may leave through a bridge (route_localnet) but the task must answer somewhere it can
             // route: the bridge's .3, not its gateway .1 (see AddressAllocator.loopbackSource).
             "    oifname @bridges ip saddr 127.0.0.0/8 snat ip to oifname map @loopback_sources",
+            // And the host's connections to a published port on a gateway address come from .2.
+            "    oifname @bridges ct status dnat snat ip to ip saddr map @gateway_sources",
             "    oifname != @bridges ip saddr @public ip daddr != \(vpc) masquerade",
             "  }",
             "  chain forward {",
@@ -94,6 +100,7 @@ public struct NftablesRuleset: Sendable {
         if let bridge {
             lines.append("add element \(family) bridges { \"\(bridge.name)\" }")
             lines.append("add element \(family) loopback_sources { \"\(bridge.name)\" : \(bridge.loopbackSource) }")
+            lines.append("add element \(family) gateway_sources { \(bridge.gateway) : \(bridge.gatewaySource) }")
         }
         for group in Set(task.securityGroups + referencedGroups(task)).sorted() {
             lines.append("add set \(family) \(setName(group)) { type ipv4_addr; }")
@@ -217,14 +224,18 @@ public struct NftablesRuleset: Sendable {
     }
 }
 
-/// A subnet's bridge as the firewall sees it: its name, and the address host-loopback connections to a
-/// published port are SNATed to on their way to a task behind it.
+/// A subnet's bridge as the firewall sees it: its name, and the addresses the host's own connections to a
+/// published port are SNATed to on their way to a task behind it (.3 from 127.0.0.1, .2 from the gateway).
 public struct BridgeFirewall: Sendable, Equatable {
     public var name: String
     public var loopbackSource: IPv4Address
+    public var gateway: IPv4Address
+    public var gatewaySource: IPv4Address
 
-    public init(name: String, loopbackSource: IPv4Address) {
+    public init(name: String, subnet: IPv4CIDR) {
         self.name = name
-        self.loopbackSource = loopbackSource
+        loopbackSource = AddressAllocator.loopbackSource(of: subnet)
+        gateway = AddressAllocator.gateway(of: subnet)
+        gatewaySource = AddressAllocator.gatewaySource(of: subnet)
     }
 }
