@@ -19,27 +19,30 @@ public enum HostPortProbe {
     public static func hasListener(on address: IPv4Address, procNet: String = "/proc/net") -> Bool {
         guard let table = try? String(contentsOfFile: "\(procNet)/tcp", encoding: .utf8) else { return false }
         let prefix = procHex(address) + ":"
-        return table.split(separator: "\n").dropFirst().contains { line in
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            return fields.count > 3 && fields[1].hasPrefix(prefix) && fields[3] == "0A"
-        }
+        return sockets(table: table, listeningOnly: true).contains { $0.local.hasPrefix(prefix) }
     }
 
     /// Local ports in one /proc/net table. TCP counts only LISTEN (0A) sockets: a connection's local port
     /// does not stop a listener elsewhere on it.
     static func boundPorts(table: String, listeningOnly: Bool, ignoring: IPv4Address? = nil) -> Set<Int> {
         let ignored = ignoring.map { procHex($0) + ":" }
-        var ports = Set<Int>()
-        for line in table.split(separator: "\n").dropFirst() {
+        return Set(
+            sockets(table: table, listeningOnly: listeningOnly).compactMap { socket in
+                if let ignored, socket.local.hasPrefix(ignored) { return nil }
+                return socket.port
+            })
+    }
+
+    /// The rows of a /proc/net table: local "ADDRESS:PORT" (hex) and the port, LISTEN rows only if asked.
+    private static func sockets(table: String, listeningOnly: Bool) -> [(local: Substring, port: Int)] {
+        table.split(separator: "\n").dropFirst().compactMap { line in
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             guard fields.count > 3, let colon = fields[1].lastIndex(of: ":"),
-                let port = Int(fields[1][fields[1].index(after: colon)...], radix: 16)
-            else { continue }
-            if listeningOnly && fields[3] != "0A" { continue }
-            if let ignored, fields[1].hasPrefix(ignored) { continue }
-            ports.insert(port)
+                let port = Int(fields[1][fields[1].index(after: colon)...], radix: 16),
+                !listeningOnly || fields[3] == "0A"
+            else { return nil }
+            return (fields[1], port)
         }
-        return ports
     }
 
     /// An IPv4 address as /proc/net/tcp prints it: the network-order bytes read as a little-endian word

@@ -41,19 +41,24 @@ final class DaemonEndToEndTests {
     static let networkArguments = ["--network-name", "e2e", "--vpc-cidr", "10.87.0.0/16"]
 
     func startDaemon() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berthd")
-        process.arguments =
+        daemon = try launchBerthd(
             [
                 "--root", root, "--run-directory", runDirectory, "--listen", "127.0.0.1:\(port)",
                 "--stop-tasks-on-exit", "--metadata-listen", "127.0.0.1:\(metadataPort)",
-            ] + Self.networkArguments
+            ] + Self.networkArguments, socket: socketPath)
+    }
+
+    /// berthd with `arguments`, once its socket exists (for up to 10 s).
+    func launchBerthd(_ arguments: [String], socket: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berthd")
+        process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle.nullDevice
         try process.run()
-        daemon = process
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: socketPath) { usleep(50_000) }
-        #expect(FileManager.default.fileExists(atPath: socketPath), "berthd did not open its socket")
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: socket) { usleep(50_000) }
+        #expect(FileManager.default.fileExists(atPath: socket), "berthd did not open \(socket)")
+        return process
     }
 
     func stopDaemon(signal: Int32) {
@@ -673,18 +678,11 @@ final class DaemonEndToEndTests {
             .status == 0)
         let otherSocket = "\(otherRun)/berth.sock"
         func startOther() throws -> Process {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berthd")
-            process.arguments =
+            try launchBerthd(
                 [
                     "--root", otherRoot, "--run-directory", otherRun, "--stop-tasks-on-exit", "--network-name", "e2eb",
                     "--vpc-cidr", "10.86.0.0/16",
-                ] + ports
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            for _ in 0..<200 where !FileManager.default.fileExists(atPath: otherSocket) { usleep(50_000) }
-            return process
+                ] + ports, socket: otherSocket)
         }
         var other = try startOther()
         defer {
