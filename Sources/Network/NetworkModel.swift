@@ -14,8 +14,18 @@ public struct NetworkConfiguration: Sendable {
     /// Turn on net.ipv4.ip_forward at start, as Docker does, so published ports answer other machines and
     /// ENABLED tasks reach the world. Off: only berth's bridges forward (tests use this).
     public var enableGlobalForwarding: Bool
-    /// Where tasks find the task metadata endpoint. Port mappings never capture it.
-    public var metadataAddress: IPv4Address
+    /// Where tasks find the task metadata endpoint: the one service of the host's that tasks reach without
+    /// `hostAccess`. Port mappings never capture its address.
+    public var metadata: MetadataEndpoint
+    /// Let tasks reach every service on the host (through their gateway, `host.berth.internal` inside them). Off,
+    /// a task reaches only the metadata endpoint and its DNS resolvers on the host's own addresses, as on
+    /// Fargate, where a task has no host to reach.
+    public var hostAccess: Bool
+    /// The host's resolvers that tasks are given (its non-loopback nameservers): reachable by DNS even when
+    /// one of them is an address of the host's.
+    public var nameservers: [IPv4Address]
+
+    public var metadataAddress: IPv4Address { metadata.address }
 
     public static let defaultVPCCIDR = IPv4CIDR("10.88.0.0/16")!
 
@@ -23,7 +33,7 @@ public struct NetworkConfiguration: Sendable {
         vpcID: String = "vpc-0be47bd000000000a", vpcCIDR: IPv4CIDR = defaultVPCCIDR,
         subnetPrefixLength: Int = 24, table: String = "berth", bridgePrefix: String = "berth",
         vethPrefix: String = "bv", enableGlobalForwarding: Bool = true,
-        metadataAddress: IPv4Address = IPv4Address("169.254.170.2")!
+        metadata: MetadataEndpoint = .ecsDefault, hostAccess: Bool = false, nameservers: [IPv4Address] = []
     ) {
         self.vpcID = vpcID
         self.vpcCIDR = vpcCIDR
@@ -32,7 +42,9 @@ public struct NetworkConfiguration: Sendable {
         self.bridgePrefix = bridgePrefix
         self.vethPrefix = vethPrefix
         self.enableGlobalForwarding = enableGlobalForwarding
-        self.metadataAddress = metadataAddress
+        self.metadata = metadata
+        self.hostAccess = hostAccess
+        self.nameservers = nameservers
     }
 
     /// A berthd's network instance. `berth` (the default) owns table `inet berth`, bridges berth0, berth1, …

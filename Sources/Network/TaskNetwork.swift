@@ -27,23 +27,27 @@ public final class TaskNetwork: @unchecked Sendable {
     let lock = NSLock()
     let links: TaskLinks
 
+    /// `reclaimingStaleObjects`: the caller holds the instance's lock (berthd), so this instance's bridges
+    /// that the store does not know were left by a berthd that is gone: unused ones are deleted, ones that
+    /// still carry tasks make `init` refuse (`StaleInstanceObjects`).
     public init(
         store: BerthStore, configuration: NetworkConfiguration = NetworkConfiguration(), logger: Logger,
-        nftables: (any NftablesRunner)? = nil
+        nftables: (any NftablesRunner)? = nil, reclaimingStaleObjects: Bool = false
     ) throws {
         self.store = store
         self.configuration = configuration
         self.logger = logger
         self.nft = try nftables ?? LibNftables()
-        ruleset = NftablesRuleset(
-            table: configuration.table, vpc: configuration.vpcCIDR, metadataAddress: configuration.metadataAddress)
+        ruleset = NftablesRuleset(configuration)
         links = TaskLinks(host: RouteNetlink(socket: try KernelNetlinkSocket()))
         let ownBridges = Set(try Self.mapStore { try store.subnets() }.map(\.bridge))
+        if reclaimingStaleObjects { try reclaimStaleObjects(ownBridges: ownBridges) }
         if let route = HostRoutes.conflict(with: configuration.vpcCIDR, ignoring: ownBridges) {
             throw NetworkError.invalidParameter(
                 "the VPC CIDR \(configuration.vpcCIDR) overlaps the host's route to \(route.destination) on "
                     + "\(route.interface) (another network, or another berthd's VPC); tasks could not reach it "
-                    + "or it them. Choose another VPC CIDR (berthd --vpc-cidr, e.g. 10.89.0.0/16)")
+                    + "or it them. Choose another VPC CIDR (berthd --vpc-cidr, e.g. 10.89.0.0/16), or, if nothing "
+                    + "uses \(route.interface) any more, remove it with `ip link delete \(route.interface)`")
         }
         let vpc = try Self.mapStore {
             try store.ensureVPC(id: configuration.vpcID, cidr: configuration.vpcCIDR.description, createdAt: Date())
@@ -55,6 +59,17 @@ public final class TaskNetwork: @unchecked Sendable {
                     + "state directory for another VPC")
         }
         if configuration.enableGlobalForwarding { try HostSysctl.set("ipv4.ip_forward", "1") }
+    }
+
+    private func reclaimStaleObjects(ownBridges: Set<String>) throws {
+        let stale = StaleInstanceObjects.find(
+            in: try links.host.links(), bridgePrefix: configuration.bridgePrefix, ownBridges: ownBridges)
+        if let refusal = stale.refusal { throw NetworkError.invalidParameter(refusal) }
+        for bridge in stale.reclaimable where try links.host.deleteLink(named: bridge) {
+            logger.info(
+                "reclaimed a bridge a berthd that is gone left behind",
+                metadata: ["bridge": "\(bridge)", "table": "inet \(configuration.table)"])
+        }
     }
 
     /// Gives the task at `netnsPath` (a pinned network namespace) its interface in `subnetID`, filtered by

@@ -41,8 +41,10 @@ struct DaemonCommand: ParsableCommand {
         var networkName: String?
         @Option(help: "berthd's VPC CIDR (must not overlap the host's routes or another berthd's VPC).")
         var vpcCidr: String?
-        @Option(help: "Where berthd's task metadata endpoint listens (default 169.254.170.2:80).")
+        @Option(help: "Where berthd's task metadata endpoint listens (default: ECS's; see berthd --help).")
         var metadataListen: String?
+        @Flag(help: "Let tasks reach every service on the host (see berthd --help); off by default, as on Fargate.")
+        var hostAccess = false
 
         func run() throws {
             if let pid = locations.runningPID() {
@@ -56,6 +58,7 @@ struct DaemonCommand: ParsableCommand {
             if let networkName { arguments += ["--network-name", networkName] }
             if let vpcCidr { arguments += ["--vpc-cidr", vpcCidr] }
             if let metadataListen { arguments += ["--metadata-listen", metadataListen] }
+            if hostAccess { arguments.append("--host-access") }
             if !keepTasks { arguments.append("--stop-tasks-on-exit") }
             let log = "\(locations.root)/berthd.log"
             let pid = try ProcessSpawner.spawn(

@@ -46,11 +46,20 @@ struct Berthd: AsyncParsableCommand {
     var cgroupDriver: String = "auto"
 
     @Option(
+        help: ArgumentHelp(
+            """
+            Where the task metadata endpoint listens, and so where tasks reach it. A second berthd on the machine \
+            needs another port, e.g. \(MetadataEndpoint.ecsDefault.address):51679.
+            """, valueName: "address:port"))
+    var metadataListen: String = MetadataEndpoint.ecsDefault.description
+
+    @Flag(
         help: """
-            Where the task metadata endpoint listens (tasks reach it at 169.254.170.2:80). A second berthd on \
-            the machine needs another port, e.g. 169.254.170.2:51679.
+            Let tasks reach every service on the host, through their gateway (host.berth.internal and \
+            host.docker.internal inside them). Off by default, as on Fargate: tasks reach only the metadata \
+            endpoint and their DNS resolvers on the host's own addresses.
             """)
-    var metadataListen: String = "169.254.170.2:80"
+    var hostAccess = false
 
     @Option(
         help: """
@@ -77,12 +86,20 @@ struct Berthd: AsyncParsableCommand {
             socket ?? ProcessInfo.processInfo.environment["BERTH_SOCKET"] ?? "\(runDirectory)/berth.sock"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         guard let vpc = IPv4CIDR(vpcCidr) else { throw ValidationError("--vpc-cidr takes a CIDR such as 10.88.0.0/16") }
-        let networkConfiguration: Network.NetworkConfiguration
+        var networkConfiguration: Network.NetworkConfiguration
+        let metadataListener: MetadataEndpoint
         do {
             networkConfiguration = try Network.NetworkConfiguration.instance(networkName, vpcCIDR: vpc)
+            metadataListener = try MetadataEndpoint(parsing: metadataListen)
         } catch {
             throw ValidationError("\(error)")
         }
+        networkConfiguration.metadata = metadataListener
+        networkConfiguration.hostAccess = hostAccess
+        // The same resolvers the tasks' resolv.conf names: an unreadable file gives tasks Docker's fallback
+        // public resolvers, which need no exception on the host.
+        networkConfiguration.nameservers = HostNameservers.parse(
+            resolvConf: (try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? "")
         // One berthd per state directory and per network instance; the locks go with the process.
         try DaemonLock.acquire(
             "\(root)/berthd.lock", what: "the state directory \(root)", hint: "give each berthd its own --root")
@@ -109,14 +126,17 @@ struct Berthd: AsyncParsableCommand {
             root: root, shimPath: try HelperBinaries.path(of: "berth-shim"), netnsDirectory: "\(runDirectory)/netns",
             images: images, logger: logger, cgroups: cgroups)
         do {
-            engine.network = try TaskNetwork(store: store, configuration: networkConfiguration, logger: logger)
+            // berthd holds the instance's lock: what of it the kernel has and the store does not know was left by a
+            // berthd that is gone, and is reclaimed.
+            engine.network = try TaskNetwork(
+                store: store, configuration: networkConfiguration, logger: logger, reclaimingStaleObjects: true)
         } catch {
             throw ValidationError("berthd cannot set up awsvpc networking: \(error)")
         }
         engine.fargateEnvironment = [
             "AWS_EXECUTION_ENV=AWS_ECS_FARGATE", "AWS_REGION=\(region)", "AWS_DEFAULT_REGION=\(region)",
         ]
-        if metadataListen.hasPrefix("\(networkConfiguration.metadataAddress):") {
+        if !metadataListener.isLoopback {
             do {
                 try engine.network?.ensureMetadataAddress()
             } catch {
@@ -124,11 +144,8 @@ struct Berthd: AsyncParsableCommand {
             }
         }
         let metadataHandler = MetadataHandler()
-        let metadata = await startMetadataEndpoint(handler: metadataHandler, logger: logger)
-        if let metadata {
-            let host = metadataListen.split(separator: ":").first.map(String.init) ?? ""
-            engine.metadataEndpoint = "http://\(host)" + (metadata.port == 80 ? "" : ":\(metadata.port)")
-        }
+        let metadata = await startMetadataEndpoint(metadataListener, handler: metadataHandler, logger: logger)
+        if metadata != nil { engine.metadataEndpoint = metadataListener.baseURL }
         let service = ECSService(
             configuration: ServiceConfiguration(region: region, accountID: accountId), store: store, engine: engine)
         metadataHandler.service = service
@@ -165,37 +182,39 @@ struct Berthd: AsyncParsableCommand {
         logger.info("berthd stopping")
         try await server.stop()
         await metadata?.stop()
-        if stopTasksOnExit {
-            await service.stopAllTasks(reason: "berthd stopped")
-            // Empty now; a berthd that leaves tasks running leaves their groups for the next one.
-            try? cgroups.removeTasksDirectory()
+        if stopTasksOnExit { await service.stopAllTasks(reason: "berthd stopped") }
+        if await service.hasUnfinishedTasks() {
+            logger.info("tasks keep running; the next berthd adopts them")
+        } else {
+            // Nothing left to adopt, whatever the flags: a berthd leaves no group, bridge, rule or address
+            // behind, so a berthd with another state directory can start on this network instance.
+            do {
+                try cgroups.removeTasksDirectory()
+            } catch {
+                logger.error("cannot remove berth's task cgroups", metadata: ["error": "\(error)"])
+            }
             do {
                 try engine.network?.removeKernelStateIfIdle()
             } catch {
                 logger.error("cannot remove berth's bridges and nft table", metadata: ["error": "\(error)"])
             }
-        } else {
-            logger.info("tasks keep running; the next berthd adopts them")
         }
     }
 
     /// The task metadata endpoint; without it berthd still serves the API (tasks then find nothing at
     /// ECS_CONTAINER_METADATA_URI_V4), and says so.
-    func startMetadataEndpoint(handler: MetadataHandler, logger: Logger) async -> TaskMetadataServer? {
-        let parts = metadataListen.split(separator: ":")
-        guard parts.count == 2, let port = Int(parts[1]) else {
-            logger.error("--metadata-listen takes ADDRESS:PORT", metadata: ["value": "\(metadataListen)"])
-            return nil
-        }
+    func startMetadataEndpoint(
+        _ endpoint: MetadataEndpoint, handler: MetadataHandler, logger: Logger
+    ) async -> TaskMetadataServer? {
         do {
             let server = try await TaskMetadataServer(
-                host: String(parts[0]), port: port, handler: handler, logger: logger)
-            logger.info("task metadata endpoint", metadata: ["listen": "\(parts[0]):\(server.port)"])
+                host: endpoint.address.description, port: endpoint.port, handler: handler, logger: logger)
+            logger.info("task metadata endpoint", metadata: ["listen": "\(endpoint.address):\(server.port)"])
             return server
         } catch {
             logger.warning(
                 "no task metadata endpoint (another berthd on the machine? give it --metadata-listen with another port)",
-                metadata: ["listen": "\(metadataListen)", "error": "\(error)"])
+                metadata: ["listen": "\(endpoint)", "error": "\(error)"])
             return nil
         }
     }
@@ -225,9 +244,9 @@ final class MetadataHandler: TaskMetadataHandler, @unchecked Sendable {
         set { lock.withLock { _service = newValue } }
     }
 
-    func metadata(path: String) async -> (status: Int, body: Data) {
+    func metadata(path: String, from client: String?) async -> (status: Int, body: Data) {
         guard let service else { return (503, Data(#"{"error":"berthd is starting"}"#.utf8)) }
-        return await service.metadata(path: path)
+        return await service.metadata(path: path, from: client)
     }
 }
 

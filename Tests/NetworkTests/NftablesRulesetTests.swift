@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Network
@@ -88,6 +89,65 @@ import Testing
         #expect(script.contains("add chain inet berth task-abc123-in"))
     }
 
+    /// The input chain, rule by rule, for each way a berthd can be configured: tasks reach the host only
+    /// where berth serves them, unless host access is opted in.
+    @Test(arguments: [
+        (
+            NftablesRuleset(table: "berth", vpc: IPv4CIDR("10.88.0.0/16")!), [String](),
+            ["ip saddr vmap @egress", "th dport 53"]
+        ),
+        (
+            NftablesRuleset(
+                table: "berth-dev", vpc: IPv4CIDR("10.89.0.0/16")!,
+                metadata: MetadataEndpoint(address: IPv4Address("169.254.170.2")!, port: 51679),
+                nameservers: [IPv4Address("192.168.5.1")!, IPv4Address("10.0.2.3")!]),
+            ["ip daddr { 192.168.5.1, 10.0.2.3 } meta l4proto { tcp, udp } th dport 53 accept"],
+            ["ip saddr vmap @egress", "tcp dport 80 accept"]
+        ),
+        (
+            NftablesRuleset(table: "berth", vpc: IPv4CIDR("10.88.0.0/16")!, hostAccess: true),
+            ["meta nfproto ipv4 ip saddr vmap @egress", "meta nfproto ipv4 accept"], ["th dport 53"]
+        ),
+    ])
+    func tasksReachTheHostOnlyWhereBerthServesThem(
+        ruleset: NftablesRuleset, present: [String], absent: [String]
+    ) throws {
+        let script = ruleset.fullScript(bridges: [], tasks: [], groups: [])
+        let lines = script.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let start = try #require(lines.firstIndex(of: "chain input {"))
+        let end = try #require(lines[start...].firstIndex(of: "}"))
+        let chain = Array(lines[(start + 1)..<end])
+        #expect(chain.first == "type filter hook input priority filter; policy accept;")
+        // Only traffic from the bridges is judged, replies to the host's own connections pass first.
+        #expect(chain[1] == "iifname != @bridges accept")
+        #expect(chain[2] == "ct state established,related accept")
+        #expect(chain.contains("meta nfproto ipv4 ip saddr != @tasks drop"))
+        #expect(chain.contains("ip daddr \(ruleset.metadata.address) tcp dport \(ruleset.metadata.port) accept"))
+        for rule in present { #expect(chain.contains(rule), "\(rule)") }
+        for fragment in absent { #expect(!chain.contains { $0.contains(fragment) }, "\(fragment)") }
+        // Everything else from a task to the host is refused, IPv6 included (no nfproto on the last rule).
+        #expect(chain.last == "reject with icmpx admin-prohibited")
+    }
+
+    @Test(arguments: [
+        ("169.254.170.2:80", MetadataEndpoint.ecsDefault as MetadataEndpoint?),
+        ("169.254.170.2:51679", MetadataEndpoint(address: IPv4Address("169.254.170.2")!, port: 51679)),
+        ("127.0.0.1:41000", MetadataEndpoint(address: IPv4Address("127.0.0.1")!, port: 41000)),
+        ("127.0.0.1:0", nil),
+        ("169.254.170.2", nil), ("localhost:80", nil), ("169.254.170.2:70000", nil), (":80", nil),
+    ])
+    func metadataEndpointParsesAddressAndPort(text: String, expected: MetadataEndpoint?) {
+        #expect((try? MetadataEndpoint(parsing: text)) == expected)
+    }
+
+    @Test func metadataEndpointURLsAndLoopback() {
+        #expect(MetadataEndpoint.ecsDefault.baseURL == "http://169.254.170.2")
+        #expect(MetadataEndpoint.ecsDefault.isLoopback == false)
+        let test = MetadataEndpoint(address: IPv4Address("127.0.0.1")!, port: 41000)
+        #expect(test.isLoopback)
+        #expect(test.baseURL == "http://127.0.0.1:41000")
+    }
+
     @Test func ruleMatchesRenderEveryProtocolForm() {
         let any = IPv4CIDR("0.0.0.0/0")!
         #expect(
@@ -102,5 +162,20 @@ import Testing
                 FirewallRule(ipProtocol: "tcp", fromPort: 0, toPort: 65535, peer: .cidr(any)), peerField: "daddr")
                 == "meta l4proto tcp")
         #expect(NftablesRuleset.identifier("a-b.c") == "a_b_c")
+    }
+}
+
+@Suite struct HostNameserversTests {
+    @Test(arguments: [
+        ("nameserver 10.0.2.3\n", ["10.0.2.3"]),
+        ("# systemd-resolved\nnameserver 127.0.0.53\noptions edns0\n", []),
+        (
+            "nameserver\t192.168.1.1\nnameserver ::1\nnameserver 192.168.1.1\nnameserver 1.1.1.1 # x\n",
+            ["192.168.1.1", "1.1.1.1"]
+        ),
+        ("search example.com\n", []),
+    ])
+    func nonLoopbackIPv4NameserversOnly(text: String, expected: [String]) {
+        #expect(HostNameservers.parse(resolvConf: text).map(\.description) == expected)
     }
 }

@@ -35,7 +35,7 @@ final class NetworkLab: @unchecked Sendable {
     private var extraLinks: [String] = []
 
     /// `octet`: the VPC is 10.<octet>.0.0/16 (tests pick distinct ones; none overlaps the host's 192.0.2.0/24).
-    init(octet: Int) throws {
+    init(octet: Int, hostAccess: Bool = false, metadata: MetadataEndpoint = .ecsDefault) throws {
         directory = NSTemporaryDirectory() + "berth-network-tests-" + UUID().uuidString
         store = try BerthStore(path: directory + "/state.db")
         vpc = IPv4CIDR("10.\(octet).0.0/16")!
@@ -43,6 +43,8 @@ final class NetworkLab: @unchecked Sendable {
         var configuration = try NetworkConfiguration.instance("t\(suffix)", vpcCIDR: vpc)
         configuration.vpcID = "vpc-test\(suffix)"
         configuration.enableGlobalForwarding = false
+        configuration.hostAccess = hostAccess
+        configuration.metadata = metadata
         network = try TaskNetwork(store: store, configuration: configuration, logger: Logger(label: "test"))
         try network.reconcile(keep: [])
     }
@@ -67,6 +69,38 @@ final class NetworkLab: @unchecked Sendable {
         try process.run()
         servers.append(process)
         usleep(150_000)
+    }
+
+    /// An HTTP server on the host itself, bound to every address (as a developer's dev server or database
+    /// is), on a free port; returns the port.
+    @discardableResult
+    func hostServer(port requested: Int? = nil) throws -> Int {
+        let root = directory + "/host-www-\(servers.count)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try "host\n".write(toFile: root + "/index.html", atomically: true, encoding: .utf8)
+        let port = requested ?? Self.freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/busybox")
+        process.arguments = ["httpd", "-f", "-p", "0.0.0.0:\(port)", "-h", root]
+        try process.run()
+        servers.append(process)
+        for _ in 0..<100 where !reachable("http://127.0.0.1:\(port)/") { usleep(50_000) }
+        return port
+    }
+
+    /// A TCP port nothing on the host listens on now (the kernel's choice for an ephemeral bind).
+    static func freePort() -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { Glibc.close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 ? getsockname(descriptor, $0, &length) : -1
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// An "upstream" server outside the VPC: a namespace at 10.199.<octet>.2 behind a veth whose host end

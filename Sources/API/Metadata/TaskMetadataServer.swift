@@ -6,13 +6,14 @@ import NIOPosix
 
 /// Answers the task metadata endpoint (ECS's TMDE v3/v4) for the containers of berth's tasks.
 public protocol TaskMetadataHandler: Sendable {
-    /// `path` is the request path ("/v4/<container id>/task"); returns the status and the JSON body.
-    func metadata(path: String) async -> (status: Int, body: Data)
+    /// `path` is the request path ("/v4/<container id>/task"), `client` the address the request came from
+    /// (a task answers only for itself); returns the status and the JSON body.
+    func metadata(path: String, from client: String?) async -> (status: Int, body: Data)
 }
 
 /// A small GET-only HTTP/1.1 server for the metadata endpoint. Every container of a task reaches it at
 /// `ECS_CONTAINER_METADATA_URI_V4` (http://169.254.170.2/v4/<container id>); the path names the container,
-/// so no caller identity is needed. Plain channel handlers rather than NIOAsyncChannel: nothing here
+/// and the connection's source address says which task asks, so a task learns nothing of another. Plain channel handlers rather than NIOAsyncChannel: nothing here
 /// needs backpressure, and a connection dropped at shutdown is just closed.
 public final class TaskMetadataServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
@@ -73,10 +74,11 @@ private final class MetadataRequestHandler: ChannelInboundHandler, @unchecked Se
             let handler = self.handler
             let method = head.method
             let eventLoop = context.eventLoop
+            let client = context.channel.remoteAddress?.ipAddress
             Task {
                 let (status, body) =
                     method == .GET
-                    ? await handler.metadata(path: path)
+                    ? await handler.metadata(path: path, from: client)
                     : (405, Data(#"{"error":"the task metadata endpoint answers GET only"}"#.utf8))
                 eventLoop.execute {
                     let (this, context) = loopBound.value

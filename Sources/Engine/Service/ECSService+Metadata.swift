@@ -6,7 +6,8 @@ import Foundation
 /// task as DescribeTasks shows it and the kernel's cgroup counters; member names as the ECS agent writes
 /// them (`ecs-agent/tmds/handlers/v4`, reference §2.8).
 extension ECSService {
-    public func metadata(path: String) async -> (status: Int, body: Data) {
+    /// `client` is the address the request came from: only the task the path names is answered.
+    public func metadata(path: String, from client: String?) async -> (status: Int, body: Data) {
         let parts = path.split(separator: "/").map(String.init)
         guard parts.count >= 2, parts[0] == "v4" || parts[0] == "v3" else {
             return Self.metadataError(404, "unknown path \(path); use ECS_CONTAINER_METADATA_URI_V4")
@@ -15,6 +16,16 @@ extension ECSService {
             let stored = try? store.task(arn: arn),
             let task = try? JSONDecoder().decode(ECSTask.self, from: stored.document)
         else { return Self.metadataError(404, "no running container \(parts[1])") }
+        let taskAddress = task.attachments?.first?.details?.first { $0.name == "privateIPv4Address" }?.value
+        if let refusal = Self.metadataRefusal(client: client, taskAddress: taskAddress, containerID: parts[1]) {
+            logger.warning(
+                "metadata request refused: not from the container's task",
+                metadata: [
+                    "client": "\(client ?? "unknown")", "container": "\(parts[1])", "task": "\(stored.id)",
+                    "path": "\(path)",
+                ])
+            return Self.metadataError(403, refusal)
+        }
         let definitions = TaskRuntimeRecord.read(taskDirectory: engine.taskDirectory(stored.id))?.containers ?? []
         let rest = Array(parts.dropFirst(2))
         let stats = await supervisor.stats()
@@ -44,6 +55,23 @@ extension ECSService {
             (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes]))
             ?? Data("{}".utf8)
         return (200, body)
+    }
+
+    /// Why a request from `client` for a container of the task at `taskAddress` is refused, or nil to answer
+    /// it. ECS serves each task's endpoint to that task alone; here one endpoint serves every task, so the
+    /// connection's source address (a task's own, which its security group and the bridge's spoofing rule
+    /// vouch for) must be the address of the task the path names. A task without an address, or a client
+    /// that is not a task (the host), is refused as well.
+    static func metadataRefusal(client: String?, taskAddress: String?, containerID: String) -> String? {
+        guard let taskAddress else {
+            return "container \(containerID) belongs to a task without a network address: its metadata is served "
+                + "to that task only"
+        }
+        guard client == taskAddress else {
+            return "container \(containerID)'s metadata is served only to its own task (\(taskAddress)), not to "
+                + "\(client ?? "an unknown address")"
+        }
+        return nil
     }
 
     static func metadataError(_ status: Int, _ message: String) -> (status: Int, body: Data) {

@@ -81,6 +81,12 @@ public final class ECSService: Sendable {
         }
     }
 
+    /// Whether any task this daemon runs has not reached STOPPED (so its network and cgroups must stay).
+    public func hasUnfinishedTasks() async -> Bool {
+        for supervisor in tasks.all where await supervisor.current.lastStatus < .stopped { return true }
+        return false
+    }
+
     func decode<T: Decodable>(_ body: Data) throws -> T {
         try StrictJSON.decode(T.self, from: body.isEmpty ? Data("{}".utf8) : body)
     }

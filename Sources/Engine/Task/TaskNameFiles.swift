@@ -5,17 +5,22 @@ import LinuxKit
 /// written once per task (as Docker does per container): the task's hostname and address, and the host's
 /// resolvers minus loopback ones, which mean nothing inside the task's network namespace.
 enum TaskNameFiles {
-    static func hosts(hostname: String, address: String?) -> String {
-        """
-        127.0.0.1\tlocalhost
-        ::1\tlocalhost ip6-localhost ip6-loopback
-        fe00::0\tip6-localnet
-        ff00::0\tip6-mcastprefix
-        ff02::1\tip6-allnodes
-        ff02::2\tip6-allrouters
-        \(address ?? "127.0.1.1")\t\(hostname)
+    /// The names under which a task reaches the host when berthd lets it (Docker's and Podman's, so code
+    /// written for them works unchanged).
+    static let hostNames = "host.berth.internal host.docker.internal host.containers.internal"
 
-        """
+    static func hosts(hostname: String, address: String?, hostGateway: String? = nil) -> String {
+        let host = hostGateway.map { "\($0)\t\(hostNames)\n" } ?? ""
+        return """
+            127.0.0.1\tlocalhost
+            ::1\tlocalhost ip6-localhost ip6-loopback
+            fe00::0\tip6-localnet
+            ff00::0\tip6-mcastprefix
+            ff02::1\tip6-allnodes
+            ff02::2\tip6-allrouters
+            \(address ?? "127.0.1.1")\t\(hostname)
+            \(host)
+            """
     }
 
     /// The host's resolv.conf without loopback nameservers (systemd-resolved's 127.0.0.53, dnsmasq's
@@ -42,11 +47,12 @@ enum TaskNameFiles {
 
     /// Writes the three files into `directory`; returns the mounts for the launch spec.
     static func write(
-        to directory: String, hostname: String, address: String?, hostResolvConf: String = "/etc/resolv.conf"
+        to directory: String, hostname: String, address: String?, hostGateway: String? = nil,
+        hostResolvConf: String = "/etc/resolv.conf"
     ) throws -> [(source: String, target: String)] {
         let host = (try? String(contentsOfFile: hostResolvConf, encoding: .utf8)) ?? ""
         let files = [
-            ("hosts", "/etc/hosts", hosts(hostname: hostname, address: address)),
+            ("hosts", "/etc/hosts", hosts(hostname: hostname, address: address, hostGateway: hostGateway)),
             ("hostname", "/etc/hostname", hostname + "\n"),
             ("resolv.conf", "/etc/resolv.conf", resolvConf(host: host)),
         ]

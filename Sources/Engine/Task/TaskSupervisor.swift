@@ -389,8 +389,10 @@ public actor TaskSupervisor {
             plan.spec.cgroupProcsFiles = group.procsFiles
             runtime.containerCgroups[container.name] = group
         }
+        // With host access opted in, the host has a name inside the task: its gateway.
+        let hostGateway = environment.network?.configuration.hostAccess == true ? snapshot.eni?.gateway : nil
         plan.spec.fileMounts = try TaskNameFiles.write(
-            to: taskDirectory, hostname: String(taskID.prefix(12)), address: privateAddress
+            to: taskDirectory, hostname: String(taskID.prefix(12)), address: privateAddress, hostGateway: hostGateway
         ).map { FileMount(source: $0.source, target: $0.target) }
         let logPath = TaskLogPaths.logPath(
             taskDirectory: taskDirectory, container: container.definition, taskID: taskID)

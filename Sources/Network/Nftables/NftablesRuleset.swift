@@ -15,14 +15,32 @@
 public struct NftablesRuleset: Sendable {
     public var table: String
     public var vpc: IPv4CIDR
-    /// The task metadata endpoint's address: never captured by a port mapping.
-    public var metadataAddress: IPv4Address
+    /// The task metadata endpoint: its address is never captured by a port mapping, and it is the one host
+    /// service tasks reach without `hostAccess`.
+    public var metadata: MetadataEndpoint
+    /// Tasks may reach every service on the host (subject to their egress rules).
+    public var hostAccess: Bool
+    /// The host's resolvers given to tasks: DNS to them is let through even when they are the host's own.
+    public var nameservers: [IPv4Address]
 
-    public init(table: String, vpc: IPv4CIDR, metadataAddress: IPv4Address = IPv4Address("169.254.170.2")!) {
+    public init(
+        table: String, vpc: IPv4CIDR, metadata: MetadataEndpoint = .ecsDefault, hostAccess: Bool = false,
+        nameservers: [IPv4Address] = []
+    ) {
         self.table = table
         self.vpc = vpc
-        self.metadataAddress = metadataAddress
+        self.metadata = metadata
+        self.hostAccess = hostAccess
+        self.nameservers = nameservers
     }
+
+    public init(_ configuration: NetworkConfiguration) {
+        self.init(
+            table: configuration.table, vpc: configuration.vpcCIDR, metadata: configuration.metadata,
+            hostAccess: configuration.hostAccess, nameservers: configuration.nameservers)
+    }
+
+    var metadataAddress: IPv4Address { metadata.address }
 
     var family: String { "inet \(table)" }
 
@@ -38,60 +56,92 @@ public struct NftablesRuleset: Sendable {
         let gatewayElements =
             bridges.isEmpty
             ? "" : " elements = { \(bridges.map { "\($0.gateway) : \($0.gatewaySource)" }.joined(separator: ", ")) };"
-        lines += [
-            "  set bridges { type ifname;\(bridgeElements) }",
-            "  map loopback_sources { type ifname : ipv4_addr;\(sourceElements) }",
-            "  map gateway_sources { type ipv4_addr : ipv4_addr;\(gatewayElements) }",
-            "  set tasks { type ipv4_addr; }",
-            "  set public { type ipv4_addr; }",
-            "  map ingress { type ipv4_addr : verdict; }",
-            "  map egress { type ipv4_addr : verdict; }",
-            "  map publish { type inet_proto . inet_service : verdict; }",
-            // hostPort on every local address (127.0.0.1 and the host's own) -> the task's DNAT chain; never
-            // the metadata endpoint's address, which tasks reach on its port whatever is published.
-            "  chain prerouting {",
-            "    type nat hook prerouting priority dstnat; policy accept;",
-            "    fib daddr type local meta nfproto ipv4 ip daddr != \(metadataAddress) meta l4proto { tcp, udp } meta l4proto . th dport vmap @publish",
-            "  }",
-            "  chain nat-output {",
-            "    type nat hook output priority -100; policy accept;",
-            "    fib daddr type local meta nfproto ipv4 ip daddr != \(metadataAddress) meta l4proto { tcp, udp } meta l4proto . th dport vmap @publish",
-            "  }",
-            "  chain postrouting {",
-            "    type nat hook postrouting priority srcnat; policy accept;",
-            // 127.0.0.1 may leave through a bridge (route_localnet) but the task must answer somewhere it can
-            // route: the bridge's .3, not its gateway .1 (see AddressAllocator.loopbackSource).
-            "    oifname @bridges ip saddr 127.0.0.0/8 snat ip to oifname map @loopback_sources",
-            // And the host's connections to a published port on a gateway address come from .2.
-            "    oifname @bridges ct status dnat snat ip to ip saddr map @gateway_sources",
-            "    oifname != @bridges ip saddr @public ip daddr != \(vpc) masquerade",
-            "  }",
-            "  chain forward {",
-            "    type filter hook forward priority filter; policy accept;",
-            "    ct state established,related accept",
-            "    ct state invalid drop",
-            "    iifname @bridges ip saddr != @tasks drop",
-            "    ip saddr vmap @egress",
-            "    ip daddr vmap @ingress",
-            "    oifname @bridges drop",
-            "  }",
-            "  chain output {",
-            "    type filter hook output priority filter; policy accept;",
-            "    ct state established,related accept",
-            // all.send_redirects overrides the bridge's 0; a redirect would take the host off the path.
-            "    oifname @bridges icmp type redirect drop",
-            // Not `oifname @bridges`: a packet to 127.0.0.1:hostPort is DNATed to the task in nat-output and
-            // rerouted, but the hook still reports the route it had before (lo). The address map is exact.
-            "    ip daddr vmap @ingress",
-            "  }",
-            "}",
-        ]
+        lines +=
+            [
+                "  set bridges { type ifname;\(bridgeElements) }",
+                "  map loopback_sources { type ifname : ipv4_addr;\(sourceElements) }",
+                "  map gateway_sources { type ipv4_addr : ipv4_addr;\(gatewayElements) }",
+                "  set tasks { type ipv4_addr; }",
+                "  set public { type ipv4_addr; }",
+                "  map ingress { type ipv4_addr : verdict; }",
+                "  map egress { type ipv4_addr : verdict; }",
+                "  map publish { type inet_proto . inet_service : verdict; }",
+                // hostPort on every local address (127.0.0.1 and the host's own) -> the task's DNAT chain; never
+                // the metadata endpoint's address, which tasks reach on its port whatever is published.
+                "  chain prerouting {",
+                "    type nat hook prerouting priority dstnat; policy accept;",
+                "    fib daddr type local meta nfproto ipv4 ip daddr != \(metadataAddress) meta l4proto { tcp, udp } meta l4proto . th dport vmap @publish",
+                "  }",
+                "  chain nat-output {",
+                "    type nat hook output priority -100; policy accept;",
+                "    fib daddr type local meta nfproto ipv4 ip daddr != \(metadataAddress) meta l4proto { tcp, udp } meta l4proto . th dport vmap @publish",
+                "  }",
+                "  chain postrouting {",
+                "    type nat hook postrouting priority srcnat; policy accept;",
+                // 127.0.0.1 may leave through a bridge (route_localnet) but the task must answer somewhere it can
+                // route: the bridge's .3, not its gateway .1 (see AddressAllocator.loopbackSource).
+                "    oifname @bridges ip saddr 127.0.0.0/8 snat ip to oifname map @loopback_sources",
+                // And the host's connections to a published port on a gateway address come from .2.
+                "    oifname @bridges ct status dnat snat ip to ip saddr map @gateway_sources",
+                "    oifname != @bridges ip saddr @public ip daddr != \(vpc) masquerade",
+                "  }",
+                "  chain forward {",
+                "    type filter hook forward priority filter; policy accept;",
+                "    ct state established,related accept",
+                "    ct state invalid drop",
+                "    iifname @bridges ip saddr != @tasks drop",
+                "    ip saddr vmap @egress",
+                "    ip daddr vmap @ingress",
+                "    oifname @bridges drop",
+                "  }",
+                "  chain input {",
+                "    type filter hook input priority filter; policy accept;",
+            ] + inputRules + [
+                "  }",
+                "  chain output {",
+                "    type filter hook output priority filter; policy accept;",
+                "    ct state established,related accept",
+                // all.send_redirects overrides the bridge's 0; a redirect would take the host off the path.
+                "    oifname @bridges icmp type redirect drop",
+                // Not `oifname @bridges`: a packet to 127.0.0.1:hostPort is DNATed to the task in nat-output and
+                // rerouted, but the hook still reports the route it had before (lo). The address map is exact.
+                "    ip daddr vmap @ingress",
+                "  }",
+                "}",
+            ]
         var script = lines.joined(separator: "\n") + "\n"
         for group in Set(groups + tasks.flatMap(referencedGroups)).sorted() {
             script += "add set \(family) \(setName(group)) { type ipv4_addr; }\n"
         }
         for task in tasks { script += attachScript(task, bridge: nil) }
         return script
+    }
+
+    /// What tasks may send to the host's own addresses (the gateways, .2 and .3, the metadata address, every
+    /// other address of the host's): on Fargate a task has no host to reach, so by default only replies to
+    /// the host's own connections, the metadata endpoint and DNS to the task's resolvers get through. The
+    /// rest is rejected as administratively prohibited (the client fails at once, and can tell a firewall
+    /// from a closed port). IPv6 too: the bridges' link-local addresses would otherwise reach services bound
+    /// to [::].
+    var inputRules: [String] {
+        var rules = [
+            "    iifname != @bridges accept",
+            "    ct state established,related accept",
+            "    ct state invalid drop",
+            "    meta nfproto ipv4 ip saddr != @tasks drop",
+            "    ip daddr \(metadata.address) tcp dport \(metadata.port) accept",
+        ]
+        if !nameservers.isEmpty {
+            let servers = nameservers.map(\.description).joined(separator: ", ")
+            rules.append("    ip daddr { \(servers) } meta l4proto { tcp, udp } th dport 53 accept")
+        }
+        if hostAccess {
+            // Opted in: the task's egress rules decide, as for any other destination.
+            rules.append("    meta nfproto ipv4 ip saddr vmap @egress")
+            rules.append("    meta nfproto ipv4 accept")
+        }
+        rules.append("    reject with icmpx admin-prohibited")
+        return rules
     }
 
     /// One task's chains, map elements and set memberships (and its bridge in `bridges`, if given).
