@@ -523,6 +523,10 @@ final class DaemonEndToEndTests {
         // One line a document, tagged; for the peer's paths wget's error and its exit status.
         let script = """
             echo "uri:$ECS_CONTAINER_METADATA_URI_V4"; echo "env:$AWS_EXECUTION_ENV"
+            # The container runs a moment before berthd has recorded it RUNNING.
+            for i in $(seq 50); do
+              wget -q -O - "$ECS_CONTAINER_METADATA_URI_V4" | grep -q '"KnownStatus":"RUNNING"' && break; sleep 0.1
+            done
             for p in me:"" task:/task stats:/stats taskstats:/task/stats; do
               echo "${p%%:*}:$(wget -q -O - "$ECS_CONTAINER_METADATA_URI_V4${p#*:}")"
             done
@@ -862,7 +866,8 @@ final class DaemonEndToEndTests {
         }
         #expect(Self.curl("http://127.0.0.1:\(port)/").status == 0)
         // The two ways a task names the host: its gateway, and (when allowed) host.berth.internal in its
-        // /etc/hosts, looked up with awk: Debian's static busybox cannot use glibc's NSS for names.
+        // /etc/hosts, looked up with awk: Debian's static busybox cannot use glibc's NSS for names (and its
+        // wget -T crashes, on the host too, so the waits are bounded by the test instead).
         let script = """
             gw=$(ip route | awk '/^default/ {print $3}'); echo "gw:$gw"
             out=$(wget -q -O - "http://$gw:\(port)/" 2>&1); echo "gateway:$out exit=$?"

@@ -161,7 +161,8 @@ struct NetworkIntegrationTests {
             throws: NetworkError.invalidParameter(
                 "the VPC CIDR 10.220.0.0/16 overlaps the host's route to 10.220.0.0/24 on \(bridge) (another "
                     + "network, or another berthd's VPC); tasks could not reach it or it them. Choose another VPC "
-                    + "CIDR (berthd --vpc-cidr, e.g. 10.89.0.0/16)")
+                    + "CIDR (berthd --vpc-cidr, e.g. 10.89.0.0/16), or, if nothing uses \(bridge) any more, remove it "
+                    + "with `ip link delete \(bridge)`")
         ) {
             _ = try TaskNetwork(store: first.store, configuration: overlapping, logger: Logger(label: "test"))
         }
