@@ -221,10 +221,17 @@ public final class CgroupV1Driver: CgroupDriver {
         }
     }
 
+    /// Every hierarchy is tried: one still in use (another berthd's tasks in it) leaves the others removed.
     public func removeTasksDirectory() throws(CgroupError) {
+        var first: CgroupError? = nil
         for hierarchy in hierarchies {
-            try fileSystem.removeDirectory(hierarchy.base + "/" + configuration.tasksDirectory)
+            do {
+                try fileSystem.removeDirectory(hierarchy.base + "/" + configuration.tasksDirectory)
+            } catch {
+                first = first ?? error
+            }
         }
+        if let first { throw first }
     }
 }
 

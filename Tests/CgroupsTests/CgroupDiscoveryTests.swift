@@ -123,6 +123,21 @@ struct CgroupDiscoveryTests {
                 ]))
     }
 
+    @Test func removingTheTasksDirectoryTriesEveryHierarchyThoughOneIsBusy() throws {
+        let host = FakeHost.hybrid()
+        defer { host.remove() }
+        let driver = try CgroupDiscovery.driver(fileSystem: HostCgroupFileSystem(root: host.root))
+        let task = try driver.createTaskGroup(taskID: "t1", limits: CgroupLimits())
+        try driver.destroy(task)
+        // Another berthd's task in the cpu hierarchy: that directory stays, the others go.
+        host.write("/sys/fs/cgroup/cpu/tasks/other/cgroup.procs", "")
+        #expect(throws: CgroupError.self) { try driver.removeTasksDirectory() }
+        #expect(host.exists("/sys/fs/cgroup/cpu/tasks"))
+        for hierarchy in ["cpuacct", "memory/process_api/3d72", "pids", "freezer", "cpuset", "unified"] {
+            #expect(!host.exists("/sys/fs/cgroup/\(hierarchy)/tasks"), "\(hierarchy)")
+        }
+    }
+
     @Test func aNewCpusetGroupGetsItsParentsCPUsAndMemoryNodesAtEveryLevel() throws {
         let host = FakeHost.hybrid()
         defer { host.remove() }
