@@ -9,6 +9,8 @@
 #   OUTDIR/probe/        busybox layer + /probe (static, from probe/probe.c)
 #   OUTDIR/nginx/        Debian nginx + its libraries + busybox, then a second
 #                        layer with a new index.html, a whiteout and an opaque dir
+#   OUTDIR/jvm/          only if the host has OpenJDK 17 (openjdk-17-jre-headless):
+#                        its headless runtime + libraries + busybox, Cmd java -version
 #
 # Output is deterministic: same host packages => same digests. Existing
 # images in OUTDIR are replaced. No network access. See README.md.
