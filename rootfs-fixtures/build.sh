@@ -9,6 +9,8 @@
 #   OUTDIR/probe/        busybox layer + /probe (static, from probe/probe.c)
 #   OUTDIR/nginx/        Debian nginx + its libraries + busybox, then a second
 #                        layer with a new index.html, a whiteout and an opaque dir
+#   OUTDIR/jvm/          only if the host has OpenJDK 17 (openjdk-17-jre-headless):
+#                        its headless runtime + libraries + busybox, Cmd java -version
 #
 # Output is deterministic: same host packages => same digests. Existing
 # images in OUTDIR are replaced. No network access. See README.md.
@@ -82,6 +84,39 @@ copy() {
     mkdir -p "$2/$(dirname "$3")"
     cp -L "$1" "$2/$3"
     chmod "$(stat -L -c %a "$1")" "$2/$3"
+}
+
+# copy_libraries ROOT BINARY...  copies every library ldd lists for the
+# BINARYs: each at its real path (e.g. /usr/lib/x86_64-linux-gnu/libz.so.1.2.13)
+# plus a relative symlink at the path ldd names (/lib/x86_64-linux-gnu/libz.so.1,
+# /lib64/ld-linux-x86-64.so.2) and a soname symlink next to the real file.
+# /lib, /lib64 are real directories in the image (not usrmerge symlinks).
+# LDD_MAY_MISS (a regex of library names) may be "not found": a library the
+# program finds itself (the JVM's libjvm.so, loaded from its own lib/server).
+copy_libraries() {
+    local root=$1 binary lib real rel soname_link ldd_out libs
+    shift
+    for binary in "$@"; do
+        ldd_out=$(ldd "$binary") || die "ldd $binary failed"
+        if grep 'not found' <<<"$ldd_out" | grep -qvE "${LDD_MAY_MISS:-^$}"; then
+            die "ldd $binary: missing libraries: $ldd_out"
+        fi
+        libs=$(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' <<<"$ldd_out")
+        [[ -n $libs ]] || die "ldd $binary listed no libraries"
+        grep -q 'ld-linux' <<<"$libs" || die "ldd $binary listed no dynamic loader"
+        for lib in $libs; do
+            real=$(readlink -f "$lib")
+            [[ -f $real ]] || die "$lib -> $real is not a file"
+            [[ -e $root$real ]] || copy "$real" "$root" "${real#/}"
+            if [[ $lib != "$real" ]]; then
+                mkdir -p "$root$(dirname "$lib")"
+                rel=$(realpath -s -m --relative-to="$(dirname "$lib")" "$real")
+                [[ -L $root$lib || -e $root$lib ]] || ln -s "$rel" "$root$lib"
+                soname_link=$(dirname "$real")/$(basename "$lib")
+                [[ -L $root$soname_link || -e $root$soname_link ]] || ln -s "$(basename "$real")" "$root$soname_link"
+            fi
+        done
+    done
 }
 
 # ---------------------------------------------------------------------------
@@ -166,29 +201,7 @@ done
 
 copy "$NGINX" "$NG1" usr/sbin/nginx
 
-# Libraries: each at its real path (e.g. /usr/lib/x86_64-linux-gnu/libz.so.1.2.13)
-# plus a relative symlink at the path ldd names (/lib/x86_64-linux-gnu/libz.so.1,
-# /lib64/ld-linux-x86-64.so.2) and a soname symlink next to the real file.
-# /lib, /lib64 are real directories in the image (not usrmerge symlinks).
-ldd_out=$(ldd "$NGINX") || die "ldd $NGINX failed"
-if grep -q 'not found' <<<"$ldd_out"; then
-    die "ldd $NGINX: missing libraries: $ldd_out"
-fi
-libs=$(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' <<<"$ldd_out")
-[[ -n $libs ]] || die "ldd $NGINX listed no libraries"
-grep -q 'ld-linux' <<<"$libs" || die "ldd $NGINX listed no dynamic loader"
-for lib in $libs; do
-    real=$(readlink -f "$lib")
-    [[ -f $real ]] || die "$lib -> $real is not a file"
-    [[ -e $NG1$real ]] || copy "$real" "$NG1" "${real#/}"
-    if [[ $lib != "$real" ]]; then
-        mkdir -p "$NG1$(dirname "$lib")"
-        rel=$(realpath -s -m --relative-to="$(dirname "$lib")" "$real")
-        [[ -L $NG1$lib || -e $NG1$lib ]] || ln -s "$rel" "$NG1$lib"
-        soname_link=$(dirname "$real")/$(basename "$lib")
-        [[ -L $NG1$soname_link || -e $NG1$soname_link ]] || ln -s "$(basename "$real")" "$NG1$soname_link"
-    fi
-done
+copy_libraries "$NG1" "$NGINX"
 
 copy "$NGINX_MIME_TYPES" "$NG1" etc/nginx/mime.types
 put "$NG1" etc/nginx/nginx.conf 0644 <<'EOF'
@@ -265,6 +278,48 @@ new: the only file left in this directory
 EOF
 
 spawn ocibuild layer "$NG2" "$WORK/nginx2.tar.gz" --quiet
+
+# ---------------------------------------------------------------------------
+# jvm (optional, only when the host has OpenJDK 17: apt-get install
+# openjdk-17-jre-headless): the host's Java runtime at its Debian path, the
+# libraries it needs, busybox. Headless like that package: the desktop
+# libraries of openjdk-17-jre (X11, GTK) stay out, and so do the JDK's ct.sym
+# and src.zip. Links into /etc/java-17-openjdk are copied as files.
+JVM_HOME=${JVM_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
+JV=$WORK/layers/jvm
+images="busybox,busybox-sigquit,busybox.tar,probe,nginx"
+if [[ -x $JVM_HOME/bin/java ]]; then
+    JVM_HOME=$(realpath "$JVM_HOME")
+    mkdir -p "$JV"
+    cp -a "$BB_BIN" "$JV/bin"
+    for d in sbin usr/bin usr/sbin etc root tmp proc sys dev; do
+        mkdir -p "$JV/$d"
+    done
+    chmod 0700 "$JV/root"
+    chmod 1777 "$JV/tmp"
+    jvm_libraries=()
+    while IFS= read -r rel; do
+        case $rel in
+            lib/ct.sym | lib/src.zip | lib/libawt_xawt.so | lib/libjawt.so | lib/libsplashscreen.so | \
+                lib/libatk-wrapper.so) continue ;;
+        esac
+        [[ -e $JVM_HOME/$rel ]] || continue # a link to a package not installed (docs, sources)
+        copy "$JVM_HOME/$rel" "$JV" "${JVM_HOME#/}/$rel"
+        if [[ $rel == *.so ]]; then jvm_libraries+=("$JVM_HOME/$rel"); fi
+    done < <(cd "$JVM_HOME" && find bin/java conf lib \( -type f -o -type l \) | sort)
+    LDD_MAY_MISS='libjvm[.]so' copy_libraries "$JV" "$JVM_HOME/bin/java" "${jvm_libraries[@]}"
+    ln -s "../..${JVM_HOME}/bin/java" "$JV/usr/bin/java"
+    put "$JV" etc/passwd 0644 <<'EOF'
+root:x:0:0:root:/root:/bin/sh
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+EOF
+    put "$JV" etc/group 0644 <<'EOF'
+root:x:0:
+nogroup:x:65534:
+EOF
+    spawn ocibuild layer "$JV" "$WORK/jvm.tar.gz" --quiet
+    images+=",jvm"
+fi
 wait_all
 
 # ---------------------------------------------------------------------------
@@ -300,8 +355,15 @@ spawn ocibuild image "$OUT/nginx" --arch "$ARCH" \
     --history "new index.html, whiteout /etc/nginx/remove-me.conf, opaque /usr/share/nginx/opaque" \
     --config "$(printf '{"Env":["%s"],"Cmd":["nginx","-g","daemon off;"],"ExposedPorts":{"80/tcp":{}},"StopSignal":"SIGQUIT"}' "$PATH_ENV")"
 
+if [[ -f $WORK/jvm.tar.gz ]]; then
+    JVM_PACKAGE=$(dpkg-query -S "$JVM_HOME/bin/java" 2>/dev/null | cut -d: -f1 || true)
+    spawn ocibuild image "$OUT/jvm" --arch "$ARCH" \
+        --layer "$WORK/jvm.tar.gz" \
+        --history "${JVM_PACKAGE:-java} $(pkg_version "${JVM_PACKAGE:-java}"): $JVM_HOME (headless), its libraries, busybox" \
+        --config "$(printf '{"Env":["%s","JAVA_HOME=%s"],"Cmd":["java","-version"]}' "$PATH_ENV" "$JVM_HOME")"
+fi
+
 wait_all
 
 end_ns=$(date +%s%N)
-printf 'build.sh: wrote %s/{busybox,busybox-sigquit,busybox.tar,probe,nginx} in %d ms\n' \
-    "$OUT" $(((end_ns - start_ns) / 1000000))
+printf 'build.sh: wrote %s/{%s} in %d ms\n' "$OUT" "$images" $(((end_ns - start_ns) / 1000000))

@@ -89,6 +89,10 @@ public enum CgroupDiscovery {
     /// v1 hierarchies berth needs: CFS quota and shares, CPU usage, memory, pids, and freezer for a
     /// teardown no fork can outrun.
     public static let v1Controllers = ["cpu", "cpuacct", "memory", "pids", "freezer"]
+    /// v1 hierarchies berth gives each container a group in when the host has them: not for limits, but
+    /// so the container's /sys/fs/cgroup shows a group of its own there. The JVM needs cpuset to trust
+    /// a v1 hierarchy at all (hotspot's cgroupSubsystem_linux.cpp refuses v1 without it).
+    public static let v1OptionalControllers = ["cpuset"]
     public static let v2Controllers = ["cpu", "memory", "pids"]
 
     /// The driver for this host (or for the tree under `fileSystem`'s root), following `configuration.mode`.
@@ -183,20 +187,33 @@ public enum CgroupDiscovery {
     ) throws(CgroupError) -> CgroupV1Driver {
         var hierarchies: [CgroupV1Driver.Hierarchy] = []
         var missing: [String] = []
-        for controller in v1Controllers {
+        let wanted = v1Controllers + v1OptionalControllers
+        for controller in wanted {
             if hierarchies.contains(where: { $0.controllers.contains(controller) }) { continue }
             guard let entry = entries.first(where: { $0.hierarchyID != 0 && $0.controllers.contains(controller) }),
                 let mount = mounts.first(where: {
                     !$0.isVersion2 && $0.options.contains(controller) && $0.directory(of: entry.path) != nil
                 })
             else {
-                missing.append(controller)
+                if !v1OptionalControllers.contains(controller) { missing.append(controller) }
                 continue
             }
             hierarchies.append(
                 .init(
-                    controllers: entry.controllers.filter { v1Controllers.contains($0) },
-                    base: mount.directory(of: entry.path)!))
+                    controllers: entry.controllers.filter { wanted.contains($0) },
+                    base: mount.directory(of: entry.path)!,
+                    view: CgroupMountedHierarchy(
+                        name: baseName(mount.mountPoint), controllers: entry.controllers.joined(separator: ","))))
+        }
+        // A hybrid host's cgroup2 hierarchy holds no controllers, but systemd and others read it: the
+        // container gets a group there too, so mounting it shows nothing beyond the container's own.
+        if let entry = entries.first(where: { $0.hierarchyID == 0 && $0.controllers.isEmpty }),
+            let mount = mounts.first(where: { $0.isVersion2 && $0.directory(of: entry.path) != nil })
+        {
+            hierarchies.append(
+                .init(
+                    controllers: [], base: mount.directory(of: entry.path)!,
+                    view: CgroupMountedHierarchy(name: baseName(mount.mountPoint), controllers: nil)))
         }
         if !missing.isEmpty {
             let mountsNeeded = missing.map {
@@ -209,6 +226,10 @@ public enum CgroupDiscovery {
         }
         return CgroupV1Driver(configuration: configuration, fileSystem: fileSystem, hierarchies: hierarchies)
     }
+}
+
+func baseName(_ path: String) -> String {
+    String(path.split(separator: "/").last ?? "")
 }
 
 func parentDirectory(_ path: String) -> String {

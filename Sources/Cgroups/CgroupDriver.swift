@@ -10,6 +10,29 @@ public struct CgroupGroup: Sendable, Hashable, Codable {
     public var procsFiles: [String] { directories.map { $0 + "/cgroup.procs" } }
 }
 
+/// How a container sees its cgroups at /sys/fs/cgroup: mounted read-only from inside its cgroup
+/// namespace, so each mount's root is the container's own group. The engine puts it in the launch spec.
+public enum CgroupNamespaceView: Sendable, Equatable {
+    /// v2: one cgroup2 mount.
+    case unified
+    /// v1: a tmpfs with one mount per hierarchy the container has a group in.
+    case hierarchies([CgroupMountedHierarchy])
+}
+
+/// One v1 hierarchy (or a hybrid host's cgroup2 one) as the container's /sys/fs/cgroup shows it.
+public struct CgroupMountedHierarchy: Sendable, Equatable {
+    /// The host's name for it: the last component of its mount point ("memory", "cpu,cpuacct", "unified").
+    public var name: String
+    /// Its controllers as /proc/self/cgroup lists them, the mount options that select it ("cpu,cpuacct",
+    /// "name=systemd"); nil for cgroup2.
+    public var controllers: String?
+
+    public init(name: String, controllers: String?) {
+        self.name = name
+        self.controllers = controllers
+    }
+}
+
 /// The group of one task: holds the task-level limits (cpu.max, memory.max, pids.max).
 public struct TaskCgroup: Sendable, Hashable, Codable {
     public let taskID: String
@@ -42,9 +65,11 @@ public struct CgroupTeardownReport: Sendable, Equatable, Codable {
 ///     let task = try cgroups.createTaskGroup(
 ///         taskID: id, limits: .task(TaskResources(cpuUnits: 256, memoryMiB: 512)))
 ///     let app = try cgroups.createContainerGroup(
-///         "app", in: task, limits: .container(ContainerResources(cpuUnits: 128, memoryMiB: 256,
-///                                                                memoryReservationMiB: 128)))
-///     // hand app.procsFiles to the container's PID 1 (it writes "0" into each), then start it
+///         "app", in: task,
+///         limits: .container(ContainerResources(cpuUnits: 128, memoryMiB: 256, memoryReservationMiB: 128),
+///                            in: TaskResources(cpuUnits: 256, memoryMiB: 512)))
+///     // hand app.procsFiles and cgroups.namespaceView to the container's PID 1 (it writes "0" into each
+///     // procs file, unshares its cgroup namespace, mounts the view), then start it
 ///     let watch = try cgroups.watchOOMKills(app) { count in /* mark app OOM-killed: exit 137 */ }
 ///     let usage = try cgroups.stats(task)                         // berth stats, DescribeTasks
 ///     watch.cancel()
@@ -54,6 +79,8 @@ public protocol CgroupDriver: AnyObject, Sendable {
     var version: CgroupVersion { get }
     /// The directory holding every task group, per hierarchy (for "nothing left behind" checks).
     var tasksDirectories: [String] { get }
+    /// What a container of this driver's groups gets at /sys/fs/cgroup.
+    var namespaceView: CgroupNamespaceView { get }
 
     /// v2: moves the calling process (all its threads) into `<own>/<daemonLeaf>`, so controllers can be
     /// enabled in `<own>` (the no-internal-processes rule). v1: nothing to do.

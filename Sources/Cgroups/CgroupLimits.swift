@@ -83,13 +83,28 @@ public struct CgroupLimits: Sendable, Equatable, Codable {
         return limits
     }
 
-    /// A container group: relative CPU weight among its task's containers, its own hard and soft memory
-    /// limits, no swap, and oom.group so an OOM kill ends the container as a whole (as Kubernetes does on v2).
-    public static func container(_ resources: ContainerResources) -> CgroupLimits {
+    /// A container group: relative CPU weight among its task's containers, its effective hard memory
+    /// limit, its soft one, no swap, and oom.group so an OOM kill ends the container as a whole (as
+    /// Kubernetes does on v2).
+    ///
+    /// The group also carries the limits its task imposes on it: the task's CPU quota, the smaller of its
+    /// own and the task's memory, the task's pids.max. The kernel already enforces those through the task
+    /// group, so they take nothing more away (a child's quota or limit equal to its parent's is no
+    /// tighter); they are there to be seen. A container looks at its cgroup from inside its cgroup
+    /// namespace, where the task group above is out of sight, and runtimes size themselves from what
+    /// they find there (the JVM's heap and processor count, Go's GOMAXPROCS, .NET, Node): without them a
+    /// JVM in a 1 vCPU, 2 GB task sizes itself from the whole host. On Fargate each task is its own VM,
+    /// so every container of a task sees the task's size as the machine's; this gives the same answer.
+    public static func container(_ resources: ContainerResources, in task: TaskResources) -> CgroupLimits {
         var limits = CgroupLimits(oomGroup: true)
+        let taskLimits = CgroupLimits.task(task)
+        limits.cpuQuotaMicros = taskLimits.cpuQuotaMicros
+        limits.cpuPeriodMicros = taskLimits.cpuPeriodMicros
         limits.cpuShares = shares(cpuUnits: resources.cpuUnits)
-        limits.memoryMaxBytes = resources.memoryMiB.flatMap(bytes(mebibytes:))
+        let own = resources.memoryMiB.flatMap(bytes(mebibytes:))
+        limits.memoryMaxBytes = [own, taskLimits.memoryMaxBytes].compactMap { $0 }.min()
         limits.memoryLowBytes = resources.memoryReservationMiB.flatMap(bytes(mebibytes:))
+        limits.pidsMax = taskLimits.pidsMax
         return limits
     }
 

@@ -6,13 +6,16 @@ import Synchronization
 #endif
 
 /// The cgroup v1 driver for hybrid hosts: one group per hierarchy berth needs (cpu, cpuacct, memory,
-/// pids, freezer; co-mounted ones such as `cpu,cpuacct` count once), each at the same relative path
-/// `tasks/<taskId>/<container>` under the daemon's own position in that hierarchy (DESIGN §4).
+/// pids, freezer; co-mounted ones such as `cpu,cpuacct` count once) and, when the host has them, in
+/// cpuset and the hybrid cgroup2 hierarchy (for the container's view of its own groups), each at the
+/// same relative path `tasks/<taskId>/<container>` under the daemon's own position in that hierarchy.
 public final class CgroupV1Driver: CgroupDriver {
-    /// One mounted v1 hierarchy: the controllers it carries, and the daemon's group in it.
+    /// One mounted v1 hierarchy: the controllers berth uses in it (none in a hybrid host's cgroup2
+    /// hierarchy), the daemon's group in it, and how a container's /sys/fs/cgroup shows it.
     struct Hierarchy: Sendable, Equatable {
         var controllers: [String]
         var base: String
+        var view: CgroupMountedHierarchy
     }
 
     public let version = CgroupVersion.v1
@@ -29,6 +32,8 @@ public final class CgroupV1Driver: CgroupDriver {
     public var tasksDirectories: [String] {
         hierarchies.map { fileSystem.hostPath($0.base + "/" + configuration.tasksDirectory) }
     }
+
+    public var namespaceView: CgroupNamespaceView { .hierarchies(hierarchies.map(\.view)) }
 
     func group(_ path: String) -> CgroupGroup {
         CgroupGroup(path: path, directories: hierarchies.map { fileSystem.hostPath($0.base + "/" + path) })
@@ -49,7 +54,7 @@ public final class CgroupV1Driver: CgroupDriver {
         try validateGroupName(taskID)
         let task = TaskCgroup(taskID: taskID, group: group(configuration.tasksDirectory + "/" + taskID))
         for hierarchy in hierarchies {
-            try fileSystem.makeDirectory(hierarchy.base + "/" + configuration.tasksDirectory)
+            try makeDirectory(hierarchy.base + "/" + configuration.tasksDirectory, in: hierarchy)
         }
         try create(task.group, limits: limits)
         return task
@@ -65,8 +70,24 @@ public final class CgroupV1Driver: CgroupDriver {
     }
 
     func create(_ group: CgroupGroup, limits: CgroupLimits) throws(CgroupError) {
-        for directory in directories(group) { try fileSystem.makeDirectory(directory) }
+        for hierarchy in hierarchies { try makeDirectory(hierarchy.base + "/" + group.path, in: hierarchy) }
         try fileSystem.apply(limits.v1Files) { directory(group, $0) }
+    }
+
+    /// A new cpuset group starts with no CPUs and no memory nodes, and no process can join it (ENOSPC)
+    /// until both are set (cgroup-v1/cpusets.rst): it gets its parent's, as runc's cpuset setup does.
+    /// (`cgroup.clone_children` in the parent would copy them too, but would change that group for
+    /// everyone who makes children there.)
+    func makeDirectory(_ directory: String, in hierarchy: Hierarchy) throws(CgroupError) {
+        try fileSystem.makeDirectory(directory)
+        guard hierarchy.controllers.contains("cpuset") else { return }
+        for file in ["cpuset.cpus", "cpuset.mems"] {
+            // Unreadable counts as empty: the parent's value is then written, and a failure there is thrown.
+            let own = (try? fileSystem.read(directory + "/" + file)).map { Substring($0).trimmingCharacters() }
+            guard own?.isEmpty ?? true else { continue }
+            let inherited = Substring(try fileSystem.read(parentDirectory(directory) + "/" + file)).trimmingCharacters()
+            try fileSystem.write(directory + "/" + file, inherited)
+        }
     }
 
     public func addProcess(_ pid: Int32, to group: CgroupGroup) throws(CgroupError) {
@@ -200,10 +221,17 @@ public final class CgroupV1Driver: CgroupDriver {
         }
     }
 
+    /// Every hierarchy is tried: one still in use (another berthd's tasks in it) leaves the others removed.
     public func removeTasksDirectory() throws(CgroupError) {
+        var first: CgroupError? = nil
         for hierarchy in hierarchies {
-            try fileSystem.removeDirectory(hierarchy.base + "/" + configuration.tasksDirectory)
+            do {
+                try fileSystem.removeDirectory(hierarchy.base + "/" + configuration.tasksDirectory)
+            } catch {
+                first = first ?? error
+            }
         }
+        if let first { throw first }
     }
 }
 

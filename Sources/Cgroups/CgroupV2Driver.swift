@@ -26,6 +26,7 @@ public final class CgroupV2Driver: CgroupDriver {
 
     var tasksRoot: String { base + "/" + configuration.tasksDirectory }
     public var tasksDirectories: [String] { [fileSystem.hostPath(tasksRoot)] }
+    public var namespaceView: CgroupNamespaceView { .unified }
 
     func group(_ path: String) -> CgroupGroup {
         CgroupGroup(path: path, directories: [fileSystem.hostPath(base + "/" + path)])

@@ -1,3 +1,4 @@
+import Cgroups
 import ECSModel
 import Images
 import Isolation
@@ -64,6 +65,15 @@ public enum ContainerLaunchPlanner {
         spec.networkNamespacePath = context.networkNamespacePath
         try refuseNUL(in: spec, container: name)
         return ContainerLaunchPlan(spec: spec, warnings: warnings)
+    }
+
+    /// The launch spec's form of what the container's cgroup driver shows it at /sys/fs/cgroup.
+    public static func cgroupFilesystem(_ view: CgroupNamespaceView) -> CgroupFilesystem {
+        switch view {
+        case .unified: .unified
+        case .hierarchies(let hierarchies):
+            .hierarchies(hierarchies.map { CgroupHierarchyMount(name: $0.name, controllers: $0.controllers) })
+        }
     }
 
     /// Strings reach the kernel as C strings, where a NUL would silently cut them (and, unchecked, would

@@ -62,25 +62,22 @@ public struct ForegroundRun {
         var groups: (task: TaskCgroup, container: ContainerCgroup)? = nil
         if let cgroups {
             Self.removeGroupsOfDeadRuns(cgroups)
-            let task = try cgroups.createTaskGroup(
-                taskID: "\(getpid())-\(containerID)",
-                limits: .task(
-                    TaskResources(
-                        cpuUnits: try taskDefinition.cpu.map { text throws(ECSError) in
-                            try TaskSizeParser.cpuUnits(text)
-                        },
-                        memoryMiB: try taskDefinition.memory.map { text throws(ECSError) in
-                            try TaskSizeParser.memoryMiB(text)
-                        })))
+            let size = TaskResources(
+                cpuUnits: try taskDefinition.cpu.map { text throws(ECSError) in try TaskSizeParser.cpuUnits(text) },
+                memoryMiB: try taskDefinition.memory.map { text throws(ECSError) in try TaskSizeParser.memoryMiB(text) }
+            )
+            let task = try cgroups.createTaskGroup(taskID: "\(getpid())-\(containerID)", limits: .task(size))
             do {
                 let group = try cgroups.createContainerGroup(
                     "container", in: task,
                     limits: .container(
                         ContainerResources(
                             cpuUnits: container.cpu, memoryMiB: container.memory,
-                            memoryReservationMiB: container.memoryReservation)))
+                            memoryReservationMiB: container.memoryReservation),
+                        in: size))
                 groups = (task, group)
                 plan.spec.cgroupProcsFiles = group.procsFiles
+                plan.spec.cgroupFilesystem = ContainerLaunchPlanner.cgroupFilesystem(cgroups.namespaceView)
             } catch {
                 _ = try? cgroups.destroy(task)
                 throw error

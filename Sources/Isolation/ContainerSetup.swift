@@ -7,9 +7,10 @@ import LinuxKit
 #endif
 
 /// The isolation sequence, run in the container's PID 1 (a child of berth-shim, already in its new PID
-/// namespace) and ending in execve. The order follows runc/crun (see docs/ARCHITECTURE.md): namespaces,
-/// private propagation, rootfs, mounts, /dev, pivot_root, read-only and masked paths, hostname, user,
-/// rlimits, no_new_privs, capabilities, fds, seccomp last, exec.
+/// namespace) and ending in execve. The order follows runc/crun (see docs/ARCHITECTURE.md): cgroups,
+/// namespaces, private propagation, rootfs, mounts (the container's own /sys/fs/cgroup among them), /dev,
+/// pivot_root, read-only and masked paths, hostname, user, rlimits, no_new_privs, capabilities, fds,
+/// seccomp last, exec.
 struct ContainerSetup {
     let spec: LaunchSpec
 
@@ -124,6 +125,7 @@ struct ContainerSetup {
         defer { close(rootFD) }
         let mounts = SecureMounts(rootFD: rootFD)
         try mountFilesystems(mounts)
+        try mountCgroupFilesystem(mounts)
         try DeviceNodes.populate(mounts)
         try mountFiles(mounts)
         try pivotRoot(rootFD)
@@ -153,6 +155,24 @@ struct ContainerSetup {
         try mounts.mount(source: "mqueue", at: "/dev/mqueue", type: "mqueue", flags: nosuidNoexecNodev, data: nil)
         try mounts.mount(
             source: "sysfs", at: "/sys", type: "sysfs", flags: nosuidNoexecNodev | UInt(MS_RDONLY), data: nil)
+    }
+
+    /// The container's own cgroups at /sys/fs/cgroup, read-only (`CgroupMountPlan`). After /sys, inside
+    /// the cgroup namespace entered above: each cgroup mount's root is the container's group.
+    private func mountCgroupFilesystem(_ mounts: SecureMounts) throws(LaunchError) {
+        for step in try CgroupMountPlan.steps(spec.cgroupFilesystem) {
+            switch step {
+            case .mount(let source, let target, let type, let flags, let data):
+                try mounts.mount(source: source, at: target, type: type, flags: flags, data: data)
+            case .symlink(let target, let path):
+                try mounts.symlink(target, at: path)
+            case .remount(let target, let flags):
+                // Opened after the mount, so the fd names the mount's root and the remount reaches it.
+                let fd = try mounts.openTarget(target)
+                defer { close(fd) }
+                try mounts.mount(source: nil, onto: fd, type: nil, flags: flags, data: nil, describing: target)
+            }
+        }
     }
 
     /// /etc/hosts, /etc/resolv.conf, /etc/hostname: bound from the task's files, read-only if asked.

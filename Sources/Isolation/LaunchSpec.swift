@@ -38,6 +38,9 @@ public struct LaunchSpec: Sendable, Equatable {
     /// The container's `cgroup.procs` files (one per v1 hierarchy, one on v2). PID 1 writes "0" into
     /// each before it unshares its cgroup namespace, so nothing of the container ever runs outside them.
     public var cgroupProcsFiles: [String] = []
+    /// What the container sees at /sys/fs/cgroup: its own groups, read-only, mounted inside its cgroup
+    /// namespace so that no ancestor or sibling group is visible. `.none` leaves sysfs's empty directory.
+    public var cgroupFilesystem: CgroupFilesystem = .none
     /// Where the shim writes the container's stdout and stderr as timestamped lines (the CRI log format:
     /// `<RFC 3339 time> <stdout|stderr> <F|P> <text>`); nil leaves the container on the shim's own stdio.
     public var logPath: String? = nil
@@ -94,6 +97,30 @@ public struct Rlimit: Sendable, Equatable {
         self.name = name
         self.soft = soft
         self.hard = hard
+    }
+}
+
+/// The container's view of its cgroups, as runc mounts it for a container with a cgroup namespace.
+public enum CgroupFilesystem: Sendable, Equatable {
+    /// Nothing mounted (a container berth placed in no cgroup of its own).
+    case none
+    /// cgroup v2: one cgroup2 mount at /sys/fs/cgroup.
+    case unified
+    /// cgroup v1: a tmpfs at /sys/fs/cgroup holding one mount per hierarchy the container has a group in.
+    case hierarchies([CgroupHierarchyMount])
+}
+
+/// One hierarchy under a v1 /sys/fs/cgroup.
+public struct CgroupHierarchyMount: Sendable, Equatable {
+    /// Its directory, named as on the host: "memory", "cpu,cpuacct", "unified".
+    public var name: String
+    /// The v1 hierarchy's controllers, as the mount options that select it ("cpu,cpuacct",
+    /// "name=systemd"); nil for the cgroup2 hierarchy of a hybrid host.
+    public var controllers: String?
+
+    public init(name: String, controllers: String?) {
+        self.name = name
+        self.controllers = controllers
     }
 }
 

@@ -11,7 +11,7 @@ import LinuxKit
 /// encoder refuses such values outright, and the decoder refuses a repeated single-valued key.
 public enum LaunchSpecCodec {
     static let listKeys: Set<String> = [
-        "arg", "env", "cap", "rlimit", "masked", "readonly", "cgroupProcs", "fileMount",
+        "arg", "env", "cap", "rlimit", "masked", "readonly", "cgroupProcs", "cgroupHierarchy", "fileMount",
     ]
 
     /// Writes the encoded spec to `path`, readable by root only (it carries the container's environment,
@@ -51,6 +51,19 @@ public enum LaunchSpecCodec {
         if let path = spec.networkNamespacePath { put("netns", path) }
         if let path = spec.pidNamespacePath { put("pidns", path) }
         for path in spec.cgroupProcsFiles { put("cgroupProcs", path) }
+        switch spec.cgroupFilesystem {
+        case .none: put("cgroupfs", "none")
+        case .unified: put("cgroupfs", "unified")
+        case .hierarchies(let hierarchies):
+            put("cgroupfs", "hierarchies")
+            for hierarchy in hierarchies {
+                let fields = [hierarchy.name] + (hierarchy.controllers.map { [$0] } ?? [])
+                guard fields.allSatisfy({ !$0.isEmpty && !$0.contains(" ") }) else {
+                    throw .invalidSpec("cgroup hierarchy names and controllers may not be empty or contain spaces")
+                }
+                put("cgroupHierarchy", fields.joined(separator: " "))
+            }
+        }
         if let path = spec.logPath { put("log", path) }
         if let path = spec.exitCodePath { put("exitCode", path) }
         put("dieWithParent", spec.dieWithParent ? "1" : "0")
@@ -88,6 +101,8 @@ public enum LaunchSpecCodec {
             guard seen.insert(key).inserted else { throw .invalidSpec("repeated key \(key)") }
         }
         var spec = LaunchSpec()
+        var cgroupfs = "none"
+        var hierarchies: [CgroupHierarchyMount] = []
         spec.capabilities = []
         spec.maskedPaths = []
         spec.readonlyPaths = []
@@ -117,6 +132,11 @@ public enum LaunchSpecCodec {
             case "netns": spec.networkNamespacePath = value
             case "pidns": spec.pidNamespacePath = value
             case "cgroupProcs": spec.cgroupProcsFiles.append(value)
+            case "cgroupfs": cgroupfs = value
+            case "cgroupHierarchy":
+                let parts = value.split(separator: " ").map(String.init)
+                guard parts.count == 1 || parts.count == 2 else { throw .invalidSpec("bad cgroupHierarchy \(value)") }
+                hierarchies.append(CgroupHierarchyMount(name: parts[0], controllers: parts.count == 2 ? parts[1] : nil))
             case "log": spec.logPath = value
             case "exitCode": spec.exitCodePath = value
             case "dieWithParent": spec.dieWithParent = value == "1"
@@ -130,6 +150,12 @@ public enum LaunchSpecCodec {
             case "readonly": spec.readonlyPaths.append(value)
             default: throw .invalidSpec("unknown key \(key)")
             }
+        }
+        switch cgroupfs {
+        case "none" where hierarchies.isEmpty: spec.cgroupFilesystem = .none
+        case "unified" where hierarchies.isEmpty: spec.cgroupFilesystem = .unified
+        case "hierarchies": spec.cgroupFilesystem = .hierarchies(hierarchies)
+        default: throw .invalidSpec("bad cgroupfs \(cgroupfs) with \(hierarchies.count) hierarchies")
         }
         return spec
     }

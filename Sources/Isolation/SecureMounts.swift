@@ -75,6 +75,18 @@ struct SecureMounts {
         guard rc == 0 else { throw .syscall(SyscallError("mount \(type ?? "bind") on \(path)")) }
     }
 
+    /// Creates a symlink at `path` (absolute, inside the rootfs) whose content is `target`. The parent is
+    /// resolved like a mount target; the content is never followed here.
+    func symlink(_ target: String, at path: String) throws(LaunchError) {
+        guard let slash = path.lastIndex(of: "/"), path.index(after: slash) < path.endIndex else {
+            throw .invalidSpec("symlink path \(path) has no name")
+        }
+        let parent = try openTarget(String(path[..<slash]))
+        defer { close(parent) }
+        let name = String(path[path.index(after: slash)...])
+        try syscallOrThrow("symlink \(path) -> \(target)") { symlinkat(target, parent, name) }
+    }
+
     private func reopenRoot() throws(LaunchError) -> Int32 {
         let fd = bk_openat2(rootFD, ".", UInt64(BK_O_PATH | O_CLOEXEC | O_DIRECTORY), 0, 0)
         guard fd >= 0 else { throw .syscall(SyscallError("reopen rootfs")) }

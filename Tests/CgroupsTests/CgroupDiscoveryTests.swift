@@ -8,18 +8,20 @@ struct CgroupDiscoveryTests {
         defer { host.remove() }
         let driver = try CgroupDiscovery.driver(fileSystem: HostCgroupFileSystem(root: host.root))
         #expect(driver.version == .v1)
-        let task = try driver.createTaskGroup(
-            taskID: "t1", limits: .task(TaskResources(cpuUnits: 256, memoryMiB: 512)))
+        let size = TaskResources(cpuUnits: 256, memoryMiB: 512)
+        let task = try driver.createTaskGroup(taskID: "t1", limits: .task(size))
         let app = try driver.createContainerGroup(
             "app", in: task,
-            limits: .container(ContainerResources(cpuUnits: 512, memoryMiB: 256, memoryReservationMiB: 128)))
-        // The memory hierarchy places berth under the daemon's own group there, the others at their root.
+            limits: .container(ContainerResources(cpuUnits: 512, memoryMiB: 256, memoryReservationMiB: 128), in: size))
+        // The memory hierarchy places berth under the daemon's own group there, the others at their root;
+        // cpuset and the unified hierarchy hold no limits, only the container's own group for it to see.
         #expect(
             app.procsFiles
                 == [
                     "cpu/tasks/t1/app", "cpuacct/tasks/t1/app", "memory/process_api/3d72/tasks/t1/app",
-                    "pids/tasks/t1/app", "freezer/tasks/t1/app",
+                    "pids/tasks/t1/app", "freezer/tasks/t1/app", "cpuset/tasks/t1/app", "unified/tasks/t1/app",
                 ].map { "\(host.root)/sys/fs/cgroup/\($0)/cgroup.procs" })
+        #expect(host.read("/sys/fs/cgroup/cpu/tasks/t1/app/cpu.cfs_quota_us") == "25000")
         #expect(host.read("/sys/fs/cgroup/cpu/tasks/t1/cpu.cfs_quota_us") == "25000")
         #expect(host.read("/sys/fs/cgroup/cpu/tasks/t1/cpu.cfs_period_us") == "100000")
         #expect(host.read("/sys/fs/cgroup/memory/process_api/3d72/tasks/t1/memory.limit_in_bytes") == "536870912")
@@ -70,11 +72,11 @@ struct CgroupDiscoveryTests {
         let own = "/sys/fs/cgroup/system.slice/berthd.service"
         try driver.adoptDaemon()
         #expect(host.exists(own + "/berthd/cgroup.procs"))
-        let task = try driver.createTaskGroup(
-            taskID: "abc", limits: .task(TaskResources(cpuUnits: 1024, memoryMiB: 2048)))
+        let size = TaskResources(cpuUnits: 1024, memoryMiB: 2048)
+        let task = try driver.createTaskGroup(taskID: "abc", limits: .task(size))
         let web = try driver.createContainerGroup(
             "web", in: task,
-            limits: .container(ContainerResources(cpuUnits: 1024, memoryMiB: 512, memoryReservationMiB: nil)))
+            limits: .container(ContainerResources(cpuUnits: 1024, memoryMiB: 512, memoryReservationMiB: nil), in: size))
         #expect(web.procsFiles == ["\(host.root)\(own)/tasks/abc/web/cgroup.procs"])
         for directory in [own, own + "/tasks", own + "/tasks/abc"] {
             #expect(host.read(directory + "/cgroup.subtree_control") == "+cpu +memory +pids")
@@ -85,7 +87,72 @@ struct CgroupDiscoveryTests {
         #expect(host.read(own + "/tasks/abc/web/cpu.weight") == "100")
         #expect(host.read(own + "/tasks/abc/web/memory.max") == "536870912")
         #expect(host.read(own + "/tasks/abc/web/memory.oom.group") == "1")
+        #expect(host.read(own + "/tasks/abc/web/cpu.max") == "100000 100000")
         #expect(driver.tasksDirectories == ["\(host.root)\(own)/tasks"])
+        #expect(driver.namespaceView == .unified)
+    }
+
+    @Test func aHybridContainerSeesEachHierarchyByTheHostsNameForIt() throws {
+        let host = FakeHost.hybrid()
+        defer { host.remove() }
+        let driver = try CgroupDiscovery.driver(fileSystem: HostCgroupFileSystem(root: host.root))
+        #expect(
+            driver.namespaceView
+                == .hierarchies([
+                    .init(name: "cpu", controllers: "cpu"), .init(name: "cpuacct", controllers: "cpuacct"),
+                    .init(name: "memory", controllers: "memory"), .init(name: "pids", controllers: "pids"),
+                    .init(name: "freezer", controllers: "freezer"), .init(name: "cpuset", controllers: "cpuset"),
+                    .init(name: "unified", controllers: nil),
+                ]))
+    }
+
+    @Test func coMountedControllersAreOneHierarchyMountedWithBoth() throws {
+        let host = FakeHost.hybrid(comounted: ["cpu", "cpuacct"], without: ["cpuset"])
+        defer { host.remove() }
+        let driver = try CgroupDiscovery.driver(fileSystem: HostCgroupFileSystem(root: host.root))
+        let task = try driver.createTaskGroup(taskID: "t", limits: CgroupLimits())
+        #expect(task.group.directories.first == "\(host.root)/sys/fs/cgroup/cpu,cpuacct/tasks/t")
+        // No cpuset on this host: nothing to see there, and nothing missing either.
+        #expect(
+            driver.namespaceView
+                == .hierarchies([
+                    .init(name: "cpu,cpuacct", controllers: "cpu,cpuacct"),
+                    .init(name: "memory", controllers: "memory"),
+                    .init(name: "pids", controllers: "pids"), .init(name: "freezer", controllers: "freezer"),
+                    .init(name: "unified", controllers: nil),
+                ]))
+    }
+
+    @Test func removingTheTasksDirectoryTriesEveryHierarchyThoughOneIsBusy() throws {
+        let host = FakeHost.hybrid()
+        defer { host.remove() }
+        let driver = try CgroupDiscovery.driver(fileSystem: HostCgroupFileSystem(root: host.root))
+        let task = try driver.createTaskGroup(taskID: "t1", limits: CgroupLimits())
+        try driver.destroy(task)
+        // Another berthd's task in the cpu hierarchy: that directory stays, the others go.
+        host.write("/sys/fs/cgroup/cpu/tasks/other/cgroup.procs", "")
+        #expect(throws: CgroupError.self) { try driver.removeTasksDirectory() }
+        #expect(host.exists("/sys/fs/cgroup/cpu/tasks"))
+        for hierarchy in ["cpuacct", "memory/process_api/3d72", "pids", "freezer", "cpuset", "unified"] {
+            #expect(!host.exists("/sys/fs/cgroup/\(hierarchy)/tasks"), "\(hierarchy)")
+        }
+    }
+
+    @Test func aNewCpusetGroupGetsItsParentsCPUsAndMemoryNodesAtEveryLevel() throws {
+        let host = FakeHost.hybrid()
+        defer { host.remove() }
+        let driver = try CgroupDiscovery.driver(fileSystem: HostCgroupFileSystem(root: host.root))
+        let task = try driver.createTaskGroup(taskID: "t1", limits: CgroupLimits())
+        _ = try driver.createContainerGroup("app", in: task, limits: CgroupLimits())
+        for directory in ["tasks", "tasks/t1", "tasks/t1/app"] {
+            #expect(host.read("/sys/fs/cgroup/cpuset/\(directory)/cpuset.cpus") == "0-1", "\(directory)")
+            #expect(host.read("/sys/fs/cgroup/cpuset/\(directory)/cpuset.mems") == "0", "\(directory)")
+        }
+        // A value already there (a kernel with clone_children, a group made before) is kept.
+        host.write("/sys/fs/cgroup/cpuset/tasks/t1/web/cpuset.cpus", "1\n")
+        _ = try driver.createContainerGroup("web", in: task, limits: CgroupLimits())
+        #expect(host.read("/sys/fs/cgroup/cpuset/tasks/t1/web/cpuset.cpus") == "1\n")
+        #expect(host.read("/sys/fs/cgroup/cpuset/tasks/t1/web/cpuset.mems") == "0")
     }
 
     @Test func aDaemonAlreadyInItsLeafWorksFromTheParent() throws {

@@ -10,6 +10,7 @@ final class CgroupKernelTests {
     let driver: any CgroupDriver
     var children: [Process] = []
     var tasks: [TaskCgroup] = []
+    var taskResources: [String: TaskResources] = [:]
 
     /// Seconds each CPU measurement runs; the VM lane may shorten it (BERTH_CGROUP_WINDOW_SECONDS).
     let window = Double(ProcessInfo.processInfo.environment["BERTH_CGROUP_WINDOW_SECONDS"] ?? "") ?? 5
@@ -32,7 +33,13 @@ final class CgroupKernelTests {
     func makeTask(_ resources: TaskResources) throws -> TaskCgroup {
         let task = try driver.createTaskGroup(taskID: "t\(UInt32.random(in: 0...UInt32.max))", limits: .task(resources))
         tasks.append(task)
+        taskResources[task.taskID] = resources
         return task
+    }
+
+    /// A container's limits inside `task`, as the engine computes them.
+    func limits(_ container: ContainerResources, in task: TaskCgroup) -> CgroupLimits {
+        .container(container, in: taskResources[task.taskID]!)
     }
 
     /// Starts `script` under busybox sh, gated on a line on stdin so it runs no user code before it is in
@@ -116,11 +123,40 @@ final class CgroupKernelTests {
         if let expected { #expect(driver.version.rawValue == expected) }
     }
 
+    /// The kernel accepts a container group whose quota and memory limit equal its task's (v1 refuses a
+    /// child quota above its parent's), and a process can join every hierarchy, cpuset included.
+    @Test func aContainerGroupCarriesItsTasksLimitsAndAcceptsAProcess() throws {
+        let task = try makeTask(TaskResources(cpuUnits: 1024, memoryMiB: 512))
+        let app = try driver.createContainerGroup(
+            "app", in: task,
+            limits: limits(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil), in: task))
+        func value(_ file: String) -> String? {
+            app.group.directories.lazy.compactMap { try? String(contentsOfFile: "\($0)/\(file)", encoding: .utf8) }
+                .first?.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if driver.version == .v1 {
+            #expect(value("cpu.cfs_quota_us") == "100000")
+            #expect(value("cpu.cfs_period_us") == "100000")
+            #expect(value("memory.limit_in_bytes") == "536870912")
+            if let cpus = value("cpuset.cpus") { #expect(!cpus.isEmpty, "cpuset.cpus was not inherited") }
+        } else {
+            #expect(value("cpu.max") == "100000 100000")
+            #expect(value("memory.max") == "536870912")
+        }
+        #expect(value("pids.max") == "4096")
+        let sleeper = try start("exec sleep 1000", in: app.group)
+        for procs in app.procsFiles {
+            #expect(Self.pids(in: procs).contains(sleeper.processIdentifier), "not in \(procs)")
+        }
+        try driver.destroy(task)
+        expectGone(task)
+    }
+
     @Test func cpu256GetsAQuarterOfACPU() throws {
         let task = try makeTask(TaskResources(cpuUnits: 256, memoryMiB: 512))
         let app = try driver.createContainerGroup(
             "app", in: task,
-            limits: .container(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil)))
+            limits: limits(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil), in: task))
         try busyLoops(cores, in: app.group)
         let rate = try cpuRate([task.group])[0]
         #expect(abs(rate - 0.25) <= 0.025, "cpu 256 used \(rate) CPUs")
@@ -133,7 +169,7 @@ final class CgroupKernelTests {
         let task = try makeTask(TaskResources(cpuUnits: 1024, memoryMiB: 2048))
         let app = try driver.createContainerGroup(
             "app", in: task,
-            limits: .container(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil)))
+            limits: limits(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil), in: task))
         try busyLoops(cores, in: app.group)
         let rate = try cpuRate([task.group])[0]
         #expect(abs(rate - 1.0) <= 0.1, "cpu 1024 used \(rate) CPUs")
@@ -177,10 +213,10 @@ final class CgroupKernelTests {
         let task = try makeTask(TaskResources(cpuUnits: 1024, memoryMiB: 512))
         let hog = try driver.createContainerGroup(
             "hog", in: task,
-            limits: .container(ContainerResources(cpuUnits: nil, memoryMiB: 256, memoryReservationMiB: nil)))
+            limits: limits(ContainerResources(cpuUnits: nil, memoryMiB: 256, memoryReservationMiB: nil), in: task))
         let sidecar = try driver.createContainerGroup(
             "sidecar", in: task,
-            limits: .container(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil)))
+            limits: limits(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil), in: task))
         let seen = LockedCounts()
         let watch = try driver.watchOOMKills(hog) { seen.record($0) }
         defer { watch.cancel() }
@@ -205,7 +241,7 @@ final class CgroupKernelTests {
         let task = try makeTask(TaskResources(cpuUnits: 512, memoryMiB: 512, pidsMax: 64))
         let bomb = try driver.createContainerGroup(
             "bomb", in: task,
-            limits: .container(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil)))
+            limits: limits(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil), in: task))
         try start("b() { b | b & }; b; sleep 1000", in: bomb.group)
         // The bomb grows only as fast as busybox forks, at half a CPU: a fixed second saw 24 pids in a busy
         // VM lane. Sample until it has grown to half the limit (waitFor's bound), then a second more to see
@@ -229,10 +265,10 @@ final class CgroupKernelTests {
         let task = try makeTask(TaskResources(cpuUnits: 256, memoryMiB: 512))
         let app = try driver.createContainerGroup(
             "app", in: task,
-            limits: .container(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil)))
+            limits: limits(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil), in: task))
         let side = try driver.createContainerGroup(
             "side", in: task,
-            limits: .container(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil)))
+            limits: limits(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil), in: task))
         // Double fork plus setsid: the grandchildren leave the shell's session and are reparented.
         let script =
             "(\(busybox) setsid \(busybox) sh -c 'sleep 1000 & sleep 1000 &' &); (sleep 1000 &); exec sleep 1000"

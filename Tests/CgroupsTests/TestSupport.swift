@@ -47,11 +47,13 @@ struct FakeHost {
         return host
     }
 
-    /// This machine's hybrid layout: v1 cpu, cpuacct, memory (in a nested group), pids, freezer; v2 empty.
-    static func hybrid(without missing: Set<String> = []) -> FakeHost {
+    /// This machine's hybrid layout: v1 cpu, cpuacct, cpuset, memory (in a nested group), pids, freezer;
+    /// v2 empty. `comounted` controllers share one hierarchy (`cpu,cpuacct`), as on most distributions.
+    static func hybrid(comounted: [String] = [], without missing: Set<String> = []) -> FakeHost {
         let host = FakeHost()
         let controllers = ["cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids"]
-            .filter { !missing.contains($0) }
+            .filter { !missing.contains($0) && !comounted.dropFirst().contains($0) }
+            .map { $0 == comounted.first ? comounted.joined(separator: ",") : $0 }
         var procCgroup = "10:name=systemd:/\n"
         var mountinfo = "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
         for (index, controller) in controllers.enumerated() {
@@ -60,6 +62,10 @@ struct FakeHost {
             mountinfo +=
                 "\(32 + index) 31 0:\(29 + index) / /sys/fs/cgroup/\(controller) rw,relatime - cgroup cgroup rw,\(controller)\n"
             host.write("/sys/fs/cgroup/\(controller)\(path == "/" ? "" : path)/cgroup.procs", "")
+        }
+        if controllers.contains("cpuset") {
+            host.write("/sys/fs/cgroup/cpuset/cpuset.cpus", "0-1\n")
+            host.write("/sys/fs/cgroup/cpuset/cpuset.mems", "0\n")
         }
         procCgroup += "0::/\n"
         mountinfo += "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n"

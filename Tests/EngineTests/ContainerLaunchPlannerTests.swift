@@ -1,3 +1,4 @@
+import Cgroups
 import ECSModel
 import Engine
 import Foundation
@@ -145,5 +146,19 @@ struct ContainerLaunchPlannerTests {
             try ContainerLaunchPlanner.plan(
                 container: container(#"{"name":"c"}"#), image: ImageConfig(), context: context, ulimits: unlimited)
         }
+    }
+
+    @Test func theDriversViewOfTheContainersCgroupsReachesTheLaunchSpecUnchanged() {
+        #expect(ContainerLaunchPlanner.cgroupFilesystem(.unified) == .unified)
+        #expect(
+            ContainerLaunchPlanner.cgroupFilesystem(
+                .hierarchies([
+                    CgroupMountedHierarchy(name: "cpu,cpuacct", controllers: "cpu,cpuacct"),
+                    CgroupMountedHierarchy(name: "unified", controllers: nil),
+                ]))
+                == .hierarchies([
+                    CgroupHierarchyMount(name: "cpu,cpuacct", controllers: "cpu,cpuacct"),
+                    CgroupHierarchyMount(name: "unified", controllers: nil),
+                ]))
     }
 }

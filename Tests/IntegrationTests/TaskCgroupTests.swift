@@ -102,6 +102,78 @@ struct TaskCgroupTests {
         _ = await task.waitUntilStopped()
     }
 
+    /// What a container prints about its /sys/fs/cgroup, one `key=value` per line (busybox sh).
+    static let cgroupReport = #"""
+        c=/sys/fs/cgroup
+        if [ -f $c/cgroup.controllers ]; then
+          echo "memory=$(cat $c/memory.max)"; echo "cpu=$(cat $c/cpu.max)"; echo "pids=$(cat $c/pids.max)"
+          limit=$c/memory.max
+        else
+          echo "memory=$(cat $c/memory/memory.limit_in_bytes)"
+          echo "cpu=$(cat $c/cpu/cpu.cfs_quota_us) $(cat $c/cpu/cpu.cfs_period_us)"; echo "pids=$(cat $c/pids/pids.max)"
+          limit=$c/memory/memory.limit_in_bytes
+        fi
+        echo "write=$( (echo 1 > $limit) 2>&1)"
+        echo "mkdir=$(mkdir $c/escape 2>&1)"
+        echo "groups=$(cut -d: -f3 /proc/self/cgroup | sort -u | tr '\n' ' ')"
+        echo "directories=$(find $c -mindepth 1 -type d | sort | tr '\n' ' ')"
+        echo "mounts=$(grep -c ' /sys/fs/cgroup' /proc/self/mountinfo)"
+        """#
+
+    /// The `key=value` lines a container of `task` logged.
+    func report(_ task: TaskSupervisor, _ container: String) -> [String: String] {
+        let path = "\(environment.taskDirectory(task.taskID))/logs/berth/\(container)/\(task.taskID)"
+        let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n")
+        var values: [String: String] = [:]
+        for line in lines {
+            // CRI format: time, stream, tag, text.
+            let text =
+                line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(3).first ?? ""
+            guard let equals = text.firstIndex(of: "=") else { continue }
+            values[String(text[..<equals])] = String(text[text.index(after: equals)...])
+                .trimmingCharacters(in: .whitespaces)
+        }
+        return values
+    }
+
+    @Test func eachContainerReadsItsOwnLimitsAtSysFsCgroupAndCannotChangeThem() async throws {
+        defer { cleanUp() }
+        let script = String(decoding: try JSONEncoder().encode(Self.cgroupReport), as: UTF8.self)
+        let task = try supervisor(
+            [
+                #"{"name":"sized","image":"busybox","essential":false,"memory":512,"command":["sh","-c",\#(script)]}"#,
+                #"{"name":"unsized","image":"busybox","essential":false,"command":["sh","-c",\#(script)]}"#,
+                #"{"name":"keep","image":"busybox","stopTimeout":2,"command":["sleep","600"]}"#,
+            ], cpu: 1024, memory: 2048)
+        await task.start()
+        _ = await until(task) { $0.containers[0].lastStatus == .stopped && $0.containers[1].lastStatus == .stopped }
+        let sized = report(task, "sized")
+        let unsized = report(task, "unsized")
+        // Its own memory limit, else the task's: the task group above is out of its sight.
+        #expect(sized["memory"] == "536870912", "\(sized)")
+        #expect(unsized["memory"] == "2147483648", "\(unsized)")
+        for (name, seen) in [("sized", sized), ("unsized", unsized)] {
+            #expect(seen["cpu"] == "100000 100000", "\(name): the task's 1 vCPU quota, \(seen)")
+            #expect(seen["pids"] == "4096", "\(name)")
+            #expect(seen["write"]?.contains("Read-only file system") == true, "\(name) could write: \(seen)")
+            #expect(seen["mkdir"]?.contains("Read-only file system") == true, "\(name) could mkdir: \(seen)")
+            // Its group is the root of every hierarchy it sees, and a leaf: no ancestor, sibling or other
+            // task's group is reachable, only the hierarchies' own directories on v1.
+            #expect(seen["groups"] == "/", "\(name): \(seen)")
+            let expected: String
+            if case .hierarchies(let hierarchies) = driver.namespaceView {
+                expected = hierarchies.map { "/sys/fs/cgroup/\($0.name)" }.sorted().joined(separator: " ")
+                #expect(seen["mounts"] == "\(hierarchies.count + 1)", "\(name): \(seen)")
+            } else {
+                expected = ""
+                #expect(seen["mounts"] == "1", "\(name): \(seen)")
+            }
+            #expect(seen["directories"] == expected, "\(name)")
+        }
+        await task.stop(code: .userInitiated, reason: "done")
+        _ = await task.waitUntilStopped()
+    }
+
     @Test func anOOMKillIsReportedAndANonEssentialSiblingKeepsRunning() async throws {
         defer { cleanUp() }
         let task = try supervisor(

@@ -23,6 +23,10 @@ struct LaunchSpecCodecTests {
         spec.cgroupProcsFiles = [
             "/sys/fs/cgroup/cpu/berth/t1/app/cgroup.procs", "/sys/fs/cgroup/memory/x/cgroup.procs",
         ]
+        spec.cgroupFilesystem = .hierarchies([
+            CgroupHierarchyMount(name: "cpu,cpuacct", controllers: "cpu,cpuacct"),
+            CgroupHierarchyMount(name: "unified", controllers: nil),
+        ])
         spec.logPath = "/var/lib/berth/tasks/t1/logs/app"
         spec.exitCodePath = "/var/lib/berth/tasks/t1/app.exit"
         spec.dieWithParent = true
@@ -32,6 +36,23 @@ struct LaunchSpecCodecTests {
         spec.readonlyPaths = []
         let decoded = try LaunchSpecCodec.decode(LaunchSpecCodec.encode(spec))
         #expect(decoded == spec)
+    }
+
+    @Test func everyCgroupFilesystemRoundTrips() throws {
+        for filesystem in [
+            CgroupFilesystem.none, .unified, .hierarchies([]),
+            .hierarchies([CgroupHierarchyMount(name: "memory", controllers: "memory")]),
+        ] {
+            var spec = LaunchSpec()
+            spec.cgroupFilesystem = filesystem
+            #expect(try LaunchSpecCodec.decode(LaunchSpecCodec.encode(spec)).cgroupFilesystem == filesystem)
+        }
+        var spaced = LaunchSpec()
+        spaced.cgroupFilesystem = .hierarchies([CgroupHierarchyMount(name: "a b", controllers: "memory")])
+        #expect(throws: LaunchError.self) { try LaunchSpecCodec.encode(spaced) }
+        // A hierarchy record under a v2 (or no) cgroup filesystem is refused, not dropped.
+        let mixed = Array("version\u{0}1\u{0}cgroupfs\u{0}unified\u{0}cgroupHierarchy\u{0}memory memory\u{0}".utf8)
+        #expect(throws: LaunchError.self) { try LaunchSpecCodec.decode(mixed) }
     }
 
     @Test func defaultsSurviveTheRoundTrip() throws {

@@ -233,7 +233,8 @@ public actor TaskSupervisor {
                 limits: .container(
                     ContainerResources(
                         cpuUnits: definition.cpu, memoryMiB: definition.memory,
-                        memoryReservationMiB: definition.memoryReservation)))
+                        memoryReservationMiB: definition.memoryReservation),
+                    in: TaskResources(cpuUnits: runtime.cpu, memoryMiB: runtime.memory)))
         } catch {
             throw TaskStartFailure("ResourceInitializationError: container '\(container.name)': \(error)")
         }
@@ -385,8 +386,9 @@ public actor TaskSupervisor {
             let name = variable.prefix { $0 != "=" }
             if !plan.spec.env.contains(where: { $0.hasPrefix("\(name)=") }) { plan.spec.env.append(variable) }
         }
-        if let group = try containerCgroup(container) {
+        if let group = try containerCgroup(container), let driver = environment.cgroups {
             plan.spec.cgroupProcsFiles = group.procsFiles
+            plan.spec.cgroupFilesystem = ContainerLaunchPlanner.cgroupFilesystem(driver.namespaceView)
             runtime.containerCgroups[container.name] = group
         }
         // With host access opted in, the host has a name inside the task: its gateway.
