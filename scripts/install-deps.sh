@@ -13,9 +13,12 @@ packages=(
   libseccomp-dev libcap-dev libarchive-dev libsqlite3-dev libnftables-dev pkg-config
   # rootfs-fixtures/build.sh: images built from Debian packages (readelf and ldd come with binutils, libc-bin).
   busybox-static nginx gcc python3
-  # Tests and demo: ip, ss, nstat (iproute2); nft (nftables: the tests read back berth's rules); nsenter,
-  # unshare (util-linux); curl; pip for the aws CLI and boto3 below.
-  iproute2 nftables util-linux curl python3-pip
+  # Tests and demo: ip, ss, nstat (iproute2); nft (nftables: the tests read back berth's rules); sysctl
+  # (procps); nsenter, unshare (util-linux); curl; pip for the aws CLI and boto3 below.
+  iproute2 nftables procps util-linux curl python3-pip
+  # /etc/protocols and /etc/services, which every installed Debian has and a minimal root lacks: without
+  # them nftables lists protocol numbers ("6 . 80"), not names ("tcp . 80").
+  netbase
   # The network benchmark test (BERTH_NETWORK_BENCH=1): wrk and iperf3 against nginx.
   wrk iperf3
   # A JVM task: its image is built from Debian's JRE.
@@ -44,21 +47,29 @@ if ((${#missing[@]})); then
   log=$(apt-get install -y -qq --no-install-recommends "${missing[@]}" 2>&1) || { echo "$log" >&2; exit 1; }
 fi
 
-# The aws CLI and boto3 from PyPI, as this project's machines get them, for the compatibility tests.
+# The aws CLI and boto3 from PyPI, as this project's machines get them, for the compatibility tests, at
+# the botocore release whose ECS model generated Sources/ECSModel/Generated/ShapeTable.swift: the tests
+# compare berth's output with the aws CLI's, and a newer model has new fields. (awscli 1.X.Y pins
+# botocore 1.(X-2).Y.) Move these with the model when it is regenerated.
+aws_cli=(awscli==1.45.11 boto3==1.43.11 botocore==1.43.11)
 # The python3 that runs them is the one on PATH (the tests call `python3` and `aws` through it).
-# (find_spec, not import: importing boto3 alone takes longer than the whole rest of this script.)
-if ! command -v aws >/dev/null ||
-  ! python3 -c 'import importlib.util as u, sys; sys.exit(not (u.find_spec("awscli") and u.find_spec("boto3")))' 2>/dev/null; then
-  echo "installing: awscli boto3 (PyPI)"
+# (Versions from metadata, not an import: importing boto3 takes longer than the whole rest of this script.)
+if ! command -v aws >/dev/null || ! python3 - "${aws_cli[@]}" 2>/dev/null <<'EOF'
+import sys
+from importlib.metadata import version
+sys.exit(any(version(name) != wanted for name, wanted in (pin.split("==") for pin in sys.argv[1:])))
+EOF
+then
+  echo "installing: ${aws_cli[*]} (PyPI)"
   # Debian's python3 has pip from python3-pip (above); another python3 first on PATH (pyenv, a venv) may
   # have been built without it: its own bundled copy, no download.
   python3 -m pip --version >/dev/null 2>&1 || python3 -m ensurepip -q >/dev/null
   # Debian's python3 refuses a system-wide pip install (PEP 668) unless told; a pyenv or venv python
   # takes it plainly.
-  if python3 -c 'import sys, sysconfig, os; sys.exit(not os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")))'; then
-    PIP_ROOT_USER_ACTION=ignore python3 -m pip install -q --break-system-packages awscli boto3
-  else
-    PIP_ROOT_USER_ACTION=ignore python3 -m pip install -q awscli boto3
+  pip=(python3 -m pip install -q)
+  if python3 -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")))'; then
+    pip+=(--break-system-packages)
   fi
+  PIP_ROOT_USER_ACTION=ignore "${pip[@]}" "${aws_cli[@]}"
   command -v aws >/dev/null || { echo "install-deps: pip installed awscli but no aws on PATH ($PATH)" >&2; exit 1; }
 fi
