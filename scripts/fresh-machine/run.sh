@@ -5,7 +5,8 @@
 # (debootstrap --variant=minbase, plus make, the README's entry point), a clean clone of this checkout's
 # HEAD, the Swift toolchain from /opt/swift (read-only) and SwiftPM's package copies from
 # /opt/swift-packages (read-only, with this host's git url rewrite), then `make deps` and `make TARGET`
-# as root in a chroot. Whatever install-deps.sh forgets, `make test` finds missing there.
+# as root with that root as / (pivot_root). Whatever install-deps.sh forgets, `make test` finds missing
+# there.
 #
 # Two phases, each in namespaces of its own that vanish with it (mounts, processes):
 #   1. `make deps` with the host's network: Debian packages from the host's configured mirror, the aws
@@ -28,7 +29,7 @@ targets=("$@")
 say() { printf '\nfresh-machine: %s\n' "$*" >&2; }
 die() { echo "fresh-machine: $*" >&2; exit 1; }
 
-[[ $(id -u) == 0 ]] || die "run as root (debootstrap, chroot, and make test's root suites)"
+[[ $(id -u) == 0 ]] || die "run as root (debootstrap, namespaces, and make test's root suites)"
 [[ -x /opt/swift/usr/bin/swift ]] || die "no Swift toolchain at /opt/swift"
 [[ -d /opt/swift-packages ]] || die "no /opt/swift-packages (SwiftPM's package copies)"
 sha=$(git -C "$repo" rev-parse --verify "${BERTH_FRESH_REV:-HEAD}^{commit}")
@@ -100,7 +101,7 @@ phase_pid=
 root=$(mktemp -d "$cache/roots/root.XXXXXX")
 chmod 0755 "$root" # mktemp's 0700 would shut every user but root out of the whole tree
 cleanup() {
-    local rc=$? pid
+    local rc=$?
     trap - EXIT INT TERM HUP
     # A phase cut short: unshare ignores SIGTERM while it waits, and its death SIGKILLs the phase's PID 1
     # (--kill-child), so the whole PID namespace goes.
@@ -108,11 +109,6 @@ cleanup() {
         kill -KILL "$phase_pid" 2>/dev/null || true
         wait "$phase_pid" 2>/dev/null || true
     fi
-    # The phases' processes die with their PID namespaces (unshare --kill-child); anything still rooted in
-    # $root is a straggler of this run.
-    for pid in /proc/[0-9]*; do
-        [[ $(readlink "$pid/root" 2>/dev/null) == "$root" ]] && kill -KILL "${pid#/proc/}" 2>/dev/null
-    done
     # Every mount was made in the phases' own mount namespaces; none should be visible here.
     local mounts
     mounts=$(awk -v r="$root" 'index($5, r) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
@@ -161,7 +157,7 @@ git clone -q --no-checkout "$repo" "$root/root/berth"
 git -C "$root/root/berth" checkout -q -B fresh-machine "$sha"
 git -C "$root/root/berth" remote remove origin
 
-# phase NAME NET MAKE_ARGS...: mounts, then make in the chroot, in new mount and PID namespaces (and a new
+# phase NAME NET MAKE_ARGS...: mounts, then make in the fresh root, in new mount and PID namespaces (and a new
 # network namespace unless NET is "host").
 phase() {
     local name=$1 net=$2
@@ -173,7 +169,8 @@ phase() {
     "${unshare[@]}" /bin/bash -euo pipefail -c '
         root=$1 cache=$2 net=$3
         shift 3
-        # pivot_root(2), which berth-shim uses, needs the caller'\''s root to be a mount point.
+        # The root as a mount of its own: pivot_root(2) (below, and in berth-shim) moves mounts, not
+        # directories.
         mount --bind "$root" "$root"
         mount -t proc proc "$root/proc"
         # sysfs after the network namespace: /sys/class/net shows the namespace that mounted it.
@@ -191,10 +188,19 @@ phase() {
         mount --bind "$cache/apt-archives" "$root/var/cache/apt/archives"
         mount --bind "$cache/pip" "$root/root/.cache/pip"
         [[ $net == host ]] || ip link set lo up
+        # pivot_root, not chroot: the fresh root becomes this mount namespace'\''s root, as on a booted
+        # machine. Under a chroot, setns(2) into a task'\''s mount namespace (berth'\''s health checks and
+        # exec) would land on the mount namespace'\''s root, the host'\''s /, instead of the task'\''s root.
+        mkdir -p "$root/.host-root"
+        cd "$root"
+        pivot_root . .host-root
+        cd /
+        umount -l /.host-root
+        rmdir /.host-root
         # Not exec (nor bash'\''s implicit exec of a last command): this shell stays PID 1 of the namespace
         # and reaps what gets orphaned (a SIGKILLed berthd'\''s shims), as init does on a machine.
         status=0
-        chroot "$root" /usr/bin/env -i \
+        /usr/bin/env -i \
             PATH=/opt/swift/usr/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
             HOME=/root LANG=C.UTF-8 TERM=dumb "${@:1:$#-1}" \
             /bin/sh -c "cd /root/berth && exec make ${*: -1}" || status=$?
