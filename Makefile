@@ -4,7 +4,7 @@ BUILD_FLAGS ?=
 FIXTURES ?= $(CURDIR)/.build/fixtures
 BIN = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)
 
-.PHONY: deps build fixtures test unit-test demo format lint clean test-vm bench
+.PHONY: deps build fixtures test unit-test demo format lint clean test-vm bench fresh-machine
 
 deps:
 	@scripts/install-deps.sh
@@ -38,6 +38,13 @@ demo: build fixtures
 # Root; installs the peers if missing; release build in .build-bench. BENCH_QUICK=1 for a smoke run.
 bench: deps
 	SWIFT=$(SWIFT) FIXTURES=$(FIXTURES) bench/run.sh
+
+# The README's promise, checked: a minimal Debian 12 root (debootstrap), a clean clone of HEAD, the toolchain
+# from /opt/swift, then `make deps` and `make $(FRESH_TARGETS)` in it as root (scripts/fresh-machine/run.sh).
+# Root; long (a full build and test run), so CI does not run it.
+FRESH_TARGETS ?= test
+fresh-machine:
+	scripts/fresh-machine/run.sh $(FRESH_TARGETS)
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

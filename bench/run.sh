@@ -25,6 +25,9 @@ for pair in crun:crun runc:runc podman:podman iperf3:iperf3 wrk:wrk hyperfine:hy
             nft:nftables iptables:iptables strace:strace; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
 done
+# Podman's `--network bridge` (bench/lib/peers.py) runs the CNI plugins bridge, host-local, portmap, firewall
+# and tuning; naming the package also keeps apt from picking netavark for Podman's network stack.
+[[ -x /usr/lib/cni/bridge ]] || need+=(containernetworking-plugins)
 "$PY" -c 'import matplotlib' 2>/dev/null || need+=(python3-matplotlib)
 if ((${#need[@]})); then
     say "installing ${need[*]}"
