@@ -136,9 +136,10 @@ public struct ForegroundRun {
         }
         // The shim gets its own process group: a terminal's Ctrl-C reaches berth alone, and berth
         // forwards it exactly once.
+        let shim = try HelperBinaries.sealed(shimPath)
         let pid = try ProcessSpawner.spawn(
-            shimPath, arguments: [specPath, String(getpid())], environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
-            newProcessGroup: true)
+            shim.path, argumentZero: shim.name, arguments: [specPath, String(getpid())],
+            environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], newProcessGroup: true)
         queue.sync { forwarder.target(pid) }
         return try ProcessSpawner.wait(pid).code
     }
