@@ -107,7 +107,8 @@ struct ShimExposureTests {
     @Test(arguments: [false, true])
     func healthChecksNeverShowTheContainerTheHostsShimBinary(ptrace: Bool) async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let check = #","healthCheck":{"command":["CMD","/probe","echo","checked"],"interval":1,"timeout":10,"retries":3}"#
+        let check =
+            #","healthCheck":{"command":["CMD","/probe","echo","checked"],"interval":1,"timeout":10,"retries":3}"#
         let task = try supervisor([watcher(ptrace: ptrace, extra: check)])
         await task.start()
         let healthLog = "\(environment.taskDirectory(task.taskID))/watch.health.log"
@@ -117,6 +118,7 @@ struct ShimExposureTests {
         try await Task.sleep(nanoseconds: 1_500_000_000)
         let seen = watch(task)
         await stop(task)
+        print("exewatch beside \(checks) health checks (SYS_PTRACE: \(ptrace)): \(seen)")
         #expect(seen.started, "exewatch did not start: \(seen.lines.prefix(5))")
         #expect(checks >= 30, "only \(checks) health checks ran: \(lines(healthLog).suffix(5))")
         #expect(seen.hostTargets.isEmpty, "\(seen)")
@@ -139,6 +141,7 @@ struct ShimExposureTests {
         try await Task.sleep(nanoseconds: 1_500_000_000)
         let seen = watch(task)
         await stop(task)
+        print("exewatch beside \(launches) launches into its PID namespace (SYS_PTRACE: \(ptrace)): \(seen)")
         #expect(seen.started, "exewatch did not start: \(seen.lines.prefix(5))")
         #expect(launches >= 30, "only \(launches) launches into the shared namespace")
         #expect(seen.hostTargets.isEmpty, "\(seen)")
@@ -146,5 +149,53 @@ struct ShimExposureTests {
         // PID 1 of the shared namespace (berth's holder) is there all the time, so with SYS_PTRACE a container
         // could attach to it whenever it likes: it must hold nothing.
         #expect(!seen.capabilitiesBeyond.contains { $0.hasPrefix("caps pid=1 ") }, "\(seen)")
+    }
+
+    // Seen from a container that may trace it (SYS_PTRACE): its ids, capabilities, root, descriptors, network;
+    // and a SIGTERM from inside the namespace, which must not end it for the other containers.
+    @Test func theSharedNamespacesPID1HoldsNothingAndOutlivesAContainersSIGTERM() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let script = [
+            "grep -E '^(Uid|Gid|CapPrm|CapEff|CapBnd|NoNewPrivs)' /proc/1/status",
+            "echo root-entries $(ls -A /proc/1/root | wc -l)", "echo exe $(readlink /proc/1/exe)",
+            "for fd in /proc/1/fd/*; do echo fd ${fd##*/} $(readlink $fd); done",
+            "echo interfaces $(tail -n +3 /proc/1/net/dev | cut -d: -f1 | tr -d ' ')",
+            "kill -TERM 1; sleep 1; kill -0 1 && echo holder-alive", "echo done", "exec sleep 60",
+        ].joined(separator: "; ")
+        let look: [String: Any] = [
+            "name": "look", "image": "busybox", "stopTimeout": 2, "command": ["sh", "-c", script],
+            "linuxParameters": ["capabilities": ["add": ["SYS_PTRACE"]]],
+        ]
+        let definition = String(decoding: try JSONSerialization.data(withJSONObject: look), as: UTF8.self)
+        let task = try supervisor([definition], pidMode: "task")
+        await task.start()
+        let logPath = "\(environment.taskDirectory(task.taskID))/logs/berth/look/\(task.taskID)"
+        func seen() -> [String] {
+            lines(logPath).map { line in
+                let parts = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
+                return parts.count > 3 ? String(parts[3]) : ""
+            }
+        }
+        // A holder that left would take the container with it: then "done" never comes.
+        await until(seconds: 20) { seen().contains("done") }
+        let output = seen()
+        await stop(task)
+        let fields = Dictionary(
+            output.compactMap { line -> (String, String)? in
+                guard let colon = line.firstIndex(of: ":") else { return nil }
+                return (
+                    String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                )
+            }, uniquingKeysWith: { first, _ in first })
+        #expect(fields["Uid"] == "65534\t65534\t65534\t65534", "\(output)")
+        #expect(fields["Gid"] == "65534\t65534\t65534\t65534", "\(output)")
+        #expect(fields["CapPrm"] == "0000000000000000", "\(output)")
+        #expect(fields["CapEff"] == "0000000000000000", "\(output)")
+        #expect(fields["NoNewPrivs"] == "1", "\(output)")
+        #expect(output.contains("root-entries 0"), "\(output)")
+        #expect(output.contains("exe /memfd:berth-shim (deleted)"), "\(output)")
+        #expect(output.filter { $0.hasPrefix("fd ") } == ["fd 0 /dev/null", "fd 1 /dev/null", "fd 2 /dev/null"])
+        #expect(output.contains("interfaces lo"), "\(output)")
+        #expect(output.contains("holder-alive"), "\(output)")
     }
 }
