@@ -1,4 +1,5 @@
 import Foundation
+import Isolation
 import LinuxKit
 import Testing
 
@@ -49,6 +50,21 @@ struct SealedShimTests {
         let second = try HelperBinaries.sealed(sleep)
         #expect(first.descriptor == second.descriptor)
         #expect(first.path == "/proc/\(getpid())/fd/\(first.descriptor)")
+    }
+
+    @Test(arguments: [
+        (initProcess: false, sharedPIDNamespace: false, sealed: false),
+        (initProcess: true, sharedPIDNamespace: false, sealed: true),
+        (initProcess: false, sharedPIDNamespace: true, sealed: true),
+        (initProcess: true, sharedPIDNamespace: true, sealed: true),
+    ])
+    func berthRunUsesTheCopyWhenAContainerProcessCouldSeeTheShimsCode(
+        initProcess: Bool, sharedPIDNamespace: Bool, sealed: Bool
+    ) {
+        var spec = LaunchSpec()
+        spec.initProcess = initProcess
+        spec.pidNamespacePath = sharedPIDNamespace ? "/proc/1/ns/pid" : nil
+        #expect(ForegroundRun.needsSealedShim(spec) == sealed)
     }
 
     @Test func somethingThatIsNotARegularFileIsRefused() {

@@ -198,4 +198,16 @@ struct ShimExposureTests {
         #expect(output.contains("interfaces lo"), "\(output)")
         #expect(output.contains("holder-alive"), "\(output)")
     }
+
+    // `berth run` (no daemon): with initProcessEnabled berth's code stays PID 1, so it runs from the copy;
+    // without, PID 1 is alone in its namespace until it execs and the payload sees only itself.
+    @Test func berthRunsReapingInitRunsFromTheSealedCopy() {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let result = harness.run(
+            container:
+                #"{"name":"p","image":"busybox","command":["sh","-c","readlink /proc/1/exe"],"linuxParameters":{"initProcessEnabled":true,"capabilities":{"add":["SYS_PTRACE"]}}}"#
+        )
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("/memfd:berth-shim (deleted)\n"), "\(result.stdout)")
+    }
 }
