@@ -5,7 +5,7 @@ Usage (root; bench/run.sh installs the tools and builds berth first):
     bench.py --bin-dir DIR --fixtures DIR --results DIR --tmp DIR
 
 Environment (counts; BENCH_QUICK=1 picks small ones for a smoke run):
-    BENCH_SECTIONS        bare,task,scale,api,network (any subset, in that order)
+    BENCH_SECTIONS        bare,task,scale,api,network,exec (any subset, in that order)
     BENCH_BARE_REPS       launches per contender, bare launch (30)
     BENCH_TASK_REPS       launches per contender, full task (30)
     BENCH_LEVELS          berth's ramp of idle tasks (1,10,100,300)
@@ -16,6 +16,7 @@ Environment (counts; BENCH_QUICK=1 picks small ones for a smoke run):
     BENCH_API_TASKS       tasks put in the store for the API section (1000)
     BENCH_API_CALLS       rounds of API calls (500)
     BENCH_NET_SECONDS     seconds per iperf3/wrk run (4); BENCH_NET_ROUNDS rounds (2)
+    BENCH_EXEC_REPS       rounds of the sealed-shim section's contenders (30)
     BENCH_POLL_MS         DescribeTasks polling interval while waiting for a status (5)
     BENCH_PORT_BASE       first of the host ports the bench uses (18090; six ports)
     BENCH_BERTHD_ARGS     extra berthd arguments
@@ -50,7 +51,7 @@ class Config:
         def levels(name, full, small):
             return [int(x) for x in env.get(name, small if quick else full).split(",") if x.strip()]
 
-        self.sections = [s.strip() for s in env.get("BENCH_SECTIONS", "bare,task,scale,api,network").split(",")]
+        self.sections = [s.strip() for s in env.get("BENCH_SECTIONS", "bare,task,scale,api,network,exec").split(",")]
         self.bare_reps = num("BENCH_BARE_REPS", 30, 5)
         self.task_reps = num("BENCH_TASK_REPS", 30, 5)
         self.levels = levels("BENCH_LEVELS", "1,10,100,300", "1,10,30")
@@ -62,6 +63,7 @@ class Config:
         self.api_calls = num("BENCH_API_CALLS", 500, 50)
         self.net_seconds = num("BENCH_NET_SECONDS", 4, 1)
         self.net_rounds = num("BENCH_NET_ROUNDS", 2, 1)
+        self.exec_reps = num("BENCH_EXEC_REPS", 30, 5)
         self.poll_ms = num("BENCH_POLL_MS", 5, 5)
         self.port_base = num("BENCH_PORT_BASE", 18090, 18090)
         self.berthd_args = shlex.split(env.get("BENCH_BERTHD_ARGS", ""))
@@ -75,7 +77,8 @@ class Config:
     def describe(self):
         return (f"bare {self.bare_reps}×, task {self.task_reps}×, ramp {self.levels} (Podman {self.podman_levels}), "
                 f"burst {self.burst_tasks} and 10×{self.burst10_reps}, probes {self.probe_reps}, "
-                f"API {self.api_tasks} tasks/{self.api_calls} rounds, network {self.net_rounds}×{self.net_seconds} s"
+                f"API {self.api_tasks} tasks/{self.api_calls} rounds, network {self.net_rounds}×{self.net_seconds} s, "
+                f"sealed shim {self.exec_reps}×"
                 + (" (BENCH_QUICK=1)" if self.quick else ""))
 
 
@@ -165,7 +168,7 @@ def main():
                 traceback.print_exc()
                 sections.append(s.to_dict())
 
-        needs_daemon = any(s in cfg.sections for s in ("task", "scale", "api", "network"))
+        needs_daemon = any(s in cfg.sections for s in ("task", "scale", "api", "network", "exec"))
         if needs_daemon:
             pid = ctx.berth.start_daemon()
             time.sleep(1)
@@ -218,6 +221,12 @@ def main():
                 except Exception:
                     pass
             sections += [iperf.to_dict(), wrk.to_dict()]
+        if "exec" in cfg.sections:
+            log("== 7. sealed berth-shim")
+            daemon_alive()
+            import sec_shim_exec
+            sections.append(guarded(Section("shim_exec", "7. Health checks and launches from a sealed copy of "
+                                            "berth-shim (CVE-2019-5736)"), sec_shim_exec.measure, ctx).to_dict())
     except KeyboardInterrupt as e:
         log(f"interrupted ({e}); cleaning up")
         header.append(f"**Interrupted** ({e}): partial results.")

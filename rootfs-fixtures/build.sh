@@ -127,7 +127,8 @@ PROBE=$WORK/layers/probe
 mkdir -p "$PROBE"
 build_probe() {
     (cd "$HERE/probe" && "$CC" -std=c11 -static -O2 -Wall -Wextra -o "$PROBE/probe" probe.c)
-    chmod 0755 "$PROBE/probe"
+    (cd "$HERE/probe" && "$CC" -std=c11 -static -O2 -Wall -Wextra -o "$PROBE/exewatch" exewatch.c)
+    chmod 0755 "$PROBE/probe" "$PROBE/exewatch"
     ocibuild layer "$PROBE" "$WORK/probe.tar.gz" --quiet
 }
 spawn build_probe

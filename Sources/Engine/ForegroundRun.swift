@@ -96,7 +96,7 @@ public struct ForegroundRun {
         logger.debug(
             "starting container",
             metadata: ["container": "\(container.name ?? "")", "id": "\(containerID)", "image": "\(image.id)"])
-        let code = try superviseShim(specPath: specPath)
+        let code = try superviseShim(specPath: specPath, fromSealedCopy: Self.needsSealedShim(plan.spec))
         if let groups, let cgroups, (try? cgroups.oomKillCount(groups.container.group)) ?? 0 > 0 {
             logger.error("OutOfMemoryError: Container killed due to memory usage")
             return 137
@@ -115,7 +115,16 @@ public struct ForegroundRun {
         }
     }
 
-    private func superviseShim(specPath: String) throws -> Int32 {
+    /// Whether `berth run` must start the shim from its sealed copy (berthd always does). Only if some
+    /// process of the container could see berth-shim's code running: the container's PID 1 is alone in a
+    /// new PID namespace from its fork to its execve, so nobody can open its /proc/<pid>/exe meanwhile; but
+    /// `initProcessEnabled` keeps berth's code as PID 1 for good, and a shared PID namespace has neighbours.
+    /// Otherwise such a `berth run` is spared copying the whole binary (bench/ measures what that costs).
+    static func needsSealedShim(_ spec: LaunchSpec) -> Bool {
+        spec.initProcess || spec.pidNamespacePath != nil
+    }
+
+    private func superviseShim(specPath: String, fromSealedCopy: Bool) throws -> Int32 {
         // The signal sources exist before the shim does, so a Ctrl-C between the two is held and
         // delivered once the shim's pid is known, not lost. SIG_IGN keeps the signals from killing berth.
         let forwarder = SignalForwarder()
@@ -133,9 +142,10 @@ public struct ForegroundRun {
         }
         // The shim gets its own process group: a terminal's Ctrl-C reaches berth alone, and berth
         // forwards it exactly once.
+        let shim = fromSealedCopy ? try HelperBinaries.sealed(shimPath) : nil
         let pid = try ProcessSpawner.spawn(
-            shimPath, arguments: [specPath, String(getpid())], environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
-            newProcessGroup: true)
+            shim?.path ?? shimPath, argumentZero: shim?.name, arguments: [specPath, String(getpid())],
+            environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], newProcessGroup: true)
         queue.sync { forwarder.target(pid) }
         return try ProcessSpawner.wait(pid).code
     }

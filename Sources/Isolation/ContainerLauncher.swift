@@ -32,6 +32,9 @@ public enum ContainerLauncher {
         _ spec: LaunchSpec, parent: pid_t, readyFD: Int32?, startedAt: inout Int64?, report: (String) -> Void
     ) -> Int32 {
         SignalMask.blockAll()
+        // Inherited by the container's PID 1, which is in the container's PID namespace from its fork (a
+        // shared one under pidMode task, where the other containers see it) until its execve.
+        NonDumpable.set()
         if spec.dieWithParent {
             _ = bk_prctl(PR_SET_PDEATHSIG, UInt(SIGKILL), 0, 0, 0)
             // The parent may have died before the line above: then nobody is waiting for this container.
@@ -115,6 +118,8 @@ public enum ContainerLauncher {
         _ = setsid()
         do {
             let (path, env) = try ContainerSetup(spec: spec).prepare()
+            // The switch to the container's user reset it to fs.suid_dumpable.
+            NonDumpable.set()
             if spec.initProcess {
                 ReapingInit.run(path: path, args: spec.args, env: env, errorFD: errorFD)
             }
@@ -125,18 +130,21 @@ public enum ContainerLauncher {
     }
 
     static func execute(path: String, args: [String], env: [String], errorFD: Int32) -> Never {
+        fail(exec(path: path, args: args, env: env), errorFD: errorFD)
+    }
+
+    /// execve; returns only if it failed, with the reason in Docker's terms.
+    static func exec(path: String, args: [String], env: [String]) -> LaunchError {
         var cArgs = args.map { strdup($0) }
         cArgs.append(nil)
         var cEnv = env.map { strdup($0) }
         cEnv.append(nil)
         execve(path, cArgs, cEnv)
         let code = errno
-        let error: LaunchError =
-            code == ENOENT
+        return code == ENOENT
             ? .executableNotFound(args.first ?? path)
             : code == EACCES
                 ? .notExecutable(args.first ?? path) : .syscall(SyscallError("execve \(path)", errno: code))
-        fail(error, errorFD: errorFD)
     }
 
     static func fail(_ error: LaunchError, errorFD: Int32) -> Never {

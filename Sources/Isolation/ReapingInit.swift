@@ -10,13 +10,15 @@ import LinuxKit
 /// exits with the payload's status once the payload exits.
 ///
 /// It runs after the whole isolation sequence (same user, capabilities and seccomp filter as the
-/// payload), and it never execs, so it makes itself non-dumpable: other processes of the same uid in
-/// the container must not reach berth's binary through /proc/1/exe or ptrace (CVE-2019-5736).
+/// payload), and it never execs, so it stays non-dumpable for good: other processes of the same uid in
+/// the container must not reach berth's memory or descriptors through /proc/1 or ptrace (CVE-2019-5736),
+/// and its /proc/1/exe is the sealed copy berth-shim runs from, not the host's file.
 enum ReapingInit {
     static func run(path: String, args: [String], env: [String], errorFD: Int32) -> Never {
         SignalMask.blockAll()
-        // Before the fork, so the payload never sees a dumpable PID 1 (its own exec resets the flag).
-        _ = bk_prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+        // Already so since the shim forked it; set once more before the fork, so the payload never sees a
+        // dumpable PID 1 whatever came before (its own exec resets the flag).
+        NonDumpable.set()
         let payload = bk_fork()
         if payload < 0 { ContainerLauncher.fail(.syscall(SyscallError("fork payload")), errorFD: errorFD) }
         if payload == 0 {

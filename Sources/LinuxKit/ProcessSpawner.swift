@@ -5,13 +5,14 @@ import CLinuxKit
 #endif
 
 /// Starts helper processes from multithreaded code (berth, berthd) without fork(): posix_spawn, with
-/// fds above stderr closed and signals reset in the child.
+/// fds above stderr closed and signals reset in the child. `argumentZero` is the child's argv[0]
+/// (default: `path`), for executables run from a descriptor path such as a `SealedExecutable`.
 public enum ProcessSpawner {
     public static func spawn(
-        _ path: String, arguments: [String], environment: [String], newProcessGroup: Bool = false,
-        stdoutPath: String? = nil, stderrPath: String? = nil
+        _ path: String, argumentZero: String? = nil, arguments: [String], environment: [String],
+        newProcessGroup: Bool = false, stdoutPath: String? = nil, stderrPath: String? = nil
     ) throws(SyscallError) -> pid_t {
-        var cArgs = ([path] + arguments).map { strdup($0) }
+        var cArgs = ([argumentZero ?? path] + arguments).map { strdup($0) }
         cArgs.append(nil)
         var cEnv = environment.map { strdup($0) }
         cEnv.append(nil)
@@ -28,9 +29,9 @@ public enum ProcessSpawner {
     /// Starts berth-shim: all signals blocked from its first instruction, its own process group, output
     /// to a log, and `readyFD` (if any) as its fd 3.
     public static func spawnShim(
-        _ path: String, arguments: [String], logPath: String, readyFD: Int32?
+        _ path: String, argumentZero: String? = nil, arguments: [String], logPath: String, readyFD: Int32?
     ) throws(SyscallError) -> pid_t {
-        var cArgs = ([path] + arguments).map { strdup($0) }
+        var cArgs = ([argumentZero ?? path] + arguments).map { strdup($0) }
         cArgs.append(nil)
         let cEnv: [UnsafeMutablePointer<CChar>?] = [strdup("PATH=/usr/sbin:/usr/bin:/sbin:/bin"), nil]
         defer {

@@ -122,9 +122,17 @@ struct Berthd: AsyncParsableCommand {
             throw ValidationError("berthd cannot manage cgroups: \(error)")
         }
         logger.info("cgroups", metadata: ["driver": "\(cgroups.version)", "tasks": "\(cgroups.tasksDirectories)"])
+        let shimPath = try HelperBinaries.path(of: "berth-shim")
+        do {
+            // The one sealed copy every shim of this berthd runs from, made now: its cost is paid once,
+            // and a berthd that cannot make it refuses to start rather than run shims from the host file.
+            _ = try HelperBinaries.sealed(shimPath)
+        } catch {
+            throw ValidationError("berthd cannot make a sealed copy of \(shimPath): \(error)")
+        }
         var engine = EngineEnvironment(
-            root: root, shimPath: try HelperBinaries.path(of: "berth-shim"), netnsDirectory: "\(runDirectory)/netns",
-            images: images, logger: logger, cgroups: cgroups)
+            root: root, shimPath: shimPath, netnsDirectory: "\(runDirectory)/netns", images: images, logger: logger,
+            cgroups: cgroups)
         do {
             // berthd holds the instance's lock: what of it the kernel has and the store does not know was left by a
             // berthd that is gone, and is reclaimed.

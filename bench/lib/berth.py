@@ -17,6 +17,11 @@ CLUSTER = "bench"
 IDLE_COMMAND = ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
 
 
+def is_shim(exe):
+    """berthd runs its shims from a sealed memfd copy ("/memfd:berth-shim (deleted)"); older ones from the file."""
+    return exe.endswith("/berth-shim") or exe.startswith("/memfd:berth-shim")
+
+
 def task_definition(family, image, command, ports=(), stop_timeout=None, cpu="256", memory="512"):
     container = {"name": "main", "image": image, "essential": True, "command": list(command)}
     if ports:
@@ -119,7 +124,7 @@ class Berth:
             self.ws.stop_process(self.daemon, wait=120)
         # A berthd that died leaves its shims: every one of them holds a spec under our root.
         for pid, _, exe, cmdline in processes():
-            if exe.endswith("/berth-shim") and any(self.root in c or self.run_dir in c for c in cmdline):
+            if is_shim(exe) and any(self.root in c or self.run_dir in c for c in cmdline):
                 log(f"killing leftover shim {pid}")
                 try:
                     os.kill(pid, 9)
@@ -140,7 +145,7 @@ class Berth:
 
     def shim_pids(self):
         return [pid for pid, ppid, exe, _ in processes()
-                if ppid == self.daemon.pid and exe.endswith("/berth-shim")]
+                if ppid == self.daemon.pid and is_shim(exe)]
 
     def overhead(self):
         """PSS of berthd and of its berth-shim children, in KiB."""

@@ -61,6 +61,13 @@ int bk_spawn_shim(pid_t *pid, const char *path, char *const argv[], char *const 
 // thread with prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER). Needs no_new_privs or CAP_SYS_ADMIN.
 int bk_seccomp_install(const void *filter, size_t bytes);
 int bk_memfd_create(const char *name);
+// A sealed anonymous copy of the regular file open at source_fd, for executing: memfd_create(name,
+// MFD_CLOEXEC | MFD_ALLOW_SEALING, plus MFD_EXEC where the kernel knows it), the whole file copied in,
+// then F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE, checked with F_GET_SEALS. Returns the
+// memfd, or -1 with errno (EIO: the copy came out short; EPERM: the seals did not hold).
+int bk_sealed_copy(int source_fd, const char *name);
+// The seals F_GET_SEALS reports for fd (the BK_SEAL_* bits), or -1.
+int bk_get_seals(int fd);
 // The filesystem magic (statfs f_type) of an open file, or -1.
 long bk_filesystem_type(int fd);
 
@@ -82,5 +89,9 @@ extern const uint64_t BK_RESOLVE_NO_XDEV;
 extern const uint64_t BK_RESOLVE_NO_SYMLINKS;
 extern const uint64_t BK_RLIM_INFINITY;
 extern const unsigned int BK_CLOSE_RANGE_CLOEXEC;
+extern const int BK_SEAL_SEAL;
+extern const int BK_SEAL_SHRINK;
+extern const int BK_SEAL_GROW;
+extern const int BK_SEAL_WRITE;
 
 #endif

@@ -40,6 +40,9 @@ public struct EngineEnvironment: Sendable {
     }
 
     public func taskDirectory(_ taskID: String) -> String { "\(root)/tasks/\(taskID)" }
+
+    /// berth-shim as every spawn runs it: the process's one sealed copy of `shimPath`.
+    func shim() throws -> SealedExecutable { try HelperBinaries.sealed(shimPath) }
 }
 
 /// One container of a task as the service decided it: the definition with RunTask's overrides applied.
@@ -412,8 +415,9 @@ public actor TaskSupervisor {
         try syscallChecked("pipe for \(container.name)") { bk_pipe2(&ready, O_CLOEXEC) }
         let pid: pid_t
         do {
+            let shim = try environment.shim()
             pid = try ProcessSpawner.spawnShim(
-                environment.shimPath, arguments: [specPath(container.name), String(getpid()), "3"],
+                shim.path, argumentZero: shim.name, arguments: [specPath(container.name), String(getpid()), "3"],
                 logPath: shimLogPath(container.name), readyFD: ready[1])
         } catch {
             close(ready[0])
@@ -546,9 +550,10 @@ public actor TaskSupervisor {
         try syscallChecked("pipe for the PID namespace holder") { bk_pipe2(&ready, O_CLOEXEC) }
         let pid: pid_t
         do {
+            let shim = try environment.shim()
             pid = try ProcessSpawner.spawnShim(
-                environment.shimPath, arguments: ["--pid-holder", "3"], logPath: "\(taskDirectory)/pid-holder.log",
-                readyFD: ready[1])
+                shim.path, argumentZero: shim.name, arguments: ["--pid-holder", "3"],
+                logPath: "\(taskDirectory)/pid-holder.log", readyFD: ready[1])
         } catch {
             close(ready[0])
             close(ready[1])
@@ -618,9 +623,11 @@ public actor TaskSupervisor {
     private func runHealthCheck(_ name: String, target: pid_t, tracker: HealthTracker) async -> Bool {
         let arguments = ["--exec", specPath(name), String(target), String(tracker.timeout), "--"] + tracker.command
         let logPath = "\(taskDirectory)/\(name).health.log"
-        guard
+        // A check that cannot be started (no sealed shim, no spawn) counts as failed, as Docker counts one.
+        guard let shim = try? environment.shim(),
             let pid = try? ProcessSpawner.spawn(
-                environment.shimPath, arguments: arguments, environment: [], stdoutPath: logPath, stderrPath: logPath)
+                shim.path, argumentZero: shim.name, arguments: arguments, environment: [], stdoutPath: logPath,
+                stderrPath: logPath)
         else { return false }
         ChildReaper.shared.expect(pid)
         return await ChildReaper.shared.exitStatus(of: pid) == .exited(0)
@@ -806,8 +813,9 @@ public actor TaskSupervisor {
     private func writeRuntime() throws { try runtime.write(taskDirectory: taskDirectory) }
 
     private func pinNetworkNamespace() async throws {
+        let shim = try environment.shim()
         let pid = try ProcessSpawner.spawn(
-            environment.shimPath, arguments: ["--pin-netns", netnsPath], environment: [],
+            shim.path, argumentZero: shim.name, arguments: ["--pin-netns", netnsPath], environment: [],
             stdoutPath: "\(taskDirectory)/netns.log", stderrPath: "\(taskDirectory)/netns.log")
         ChildReaper.shared.expect(pid)
         let status = await ChildReaper.shared.exitStatus(of: pid)
