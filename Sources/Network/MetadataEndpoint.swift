@@ -30,6 +30,11 @@ public struct MetadataEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// 127.0.0.0/8: only the host reaches it (tests), so nothing is added to `lo` for it.
     public var isLoopback: Bool { address.value >> 24 == 127 }
 
+    /// The address tasks reach the endpoint at, which port mappings must never capture and the host-port
+    /// check must not count: nil for a loopback endpoint, which no task reaches (and whose address,
+    /// 127.0.0.1, is where published ports must answer).
+    public var taskFacingAddress: IPv4Address? { isLoopback ? nil : address }
+
     /// The base of `ECS_CONTAINER_METADATA_URI_V4`.
     public var baseURL: String { "http://\(address)" + (port == 80 ? "" : ":\(port)") }
 

@@ -31,7 +31,7 @@ extension TaskNetwork {
                         + "(nft table inet \(table))")
             }
             if HostPortProbe.isBound(
-                ipProtocol: port.ipProtocol, port: port.hostPort, ignoring: configuration.metadataAddress)
+                ipProtocol: port.ipProtocol, port: port.hostPort, ignoring: configuration.metadata.taskFacingAddress)
             {
                 throw NetworkError.hostPortInUse(
                     "host port \(port.hostPort)/\(port.ipProtocol) is already in use by a process on the host")

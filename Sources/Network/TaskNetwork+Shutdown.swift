@@ -4,6 +4,7 @@ extension TaskNetwork {
     /// Puts the metadata endpoint's address (ECS's 169.254.170.2) on the host's loopback as a /32 (once; an
     /// existing one is kept): tasks reach it through their default route, the host delivers it locally.
     public func ensureMetadataAddress() throws {
+        guard !configuration.metadata.isLoopback else { return }
         lock.lock()
         defer { lock.unlock() }
         let index = try links.host.index(of: "lo")
@@ -28,7 +29,9 @@ extension TaskNetwork {
         for subnet in try Self.mapStore({ try store.subnets() }) {
             _ = try links.host.deleteLink(named: subnet.bridge)
         }
-        if !HostPortProbe.hasListener(on: configuration.metadataAddress), let index = try? links.host.index(of: "lo") {
+        if !configuration.metadata.isLoopback, !HostPortProbe.hasListener(on: configuration.metadataAddress),
+            let index = try? links.host.index(of: "lo")
+        {
             try? links.host.execute(
                 RouteRequests.deleteAddress(index: index, address: configuration.metadataAddress, prefixLength: 32),
                 step: "remove \(configuration.metadataAddress)/32 from lo")

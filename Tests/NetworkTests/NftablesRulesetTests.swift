@@ -129,6 +129,28 @@ import Testing
         #expect(chain.last == "reject with icmpx admin-prohibited")
     }
 
+    /// Port mappings never capture the address tasks reach the metadata endpoint at; an endpoint on loopback
+    /// (which no task reaches) must not keep 127.0.0.1:hostPort from answering.
+    @Test(arguments: [
+        (MetadataEndpoint.ecsDefault, "ip daddr != 169.254.170.2 meta l4proto { tcp, udp }"),
+        (
+            MetadataEndpoint(address: IPv4Address("169.254.170.2")!, port: 51679),
+            "ip daddr != 169.254.170.2 meta l4proto { tcp, udp }"
+        ),
+        (
+            MetadataEndpoint(address: IPv4Address("127.0.0.1")!, port: 41000),
+            "meta nfproto ipv4 meta l4proto { tcp, udp }"
+        ),
+    ])
+    func portMappingsNeverCaptureTheTaskFacingMetadataAddress(metadata: MetadataEndpoint, expected: String) {
+        let script = NftablesRuleset(table: "berth", vpc: IPv4CIDR("10.88.0.0/16")!, metadata: metadata)
+            .fullScript(bridges: [], tasks: [], groups: [])
+        let dnat = script.split(separator: "\n").filter { $0.contains("vmap @publish") }
+        #expect(dnat.count == 2)
+        for rule in dnat { #expect(rule.contains(expected), "\(rule)") }
+        #expect(!script.contains("ip daddr != 127.0.0.1"))
+    }
+
     @Test(arguments: [
         ("169.254.170.2:80", MetadataEndpoint.ecsDefault as MetadataEndpoint?),
         ("169.254.170.2:51679", MetadataEndpoint(address: IPv4Address("169.254.170.2")!, port: 51679)),

@@ -40,7 +40,8 @@ public struct NftablesRuleset: Sendable {
             hostAccess: configuration.hostAccess, nameservers: configuration.nameservers)
     }
 
-    var metadataAddress: IPv4Address { metadata.address }
+    /// Port mappings never capture the address tasks reach the metadata endpoint at.
+    var metadataExclusion: String { metadata.taskFacingAddress.map { "ip daddr != \($0) " } ?? "" }
 
     var family: String { "inet \(table)" }
 
@@ -70,11 +71,11 @@ public struct NftablesRuleset: Sendable {
                 // the metadata endpoint's address, which tasks reach on its port whatever is published.
                 "  chain prerouting {",
                 "    type nat hook prerouting priority dstnat; policy accept;",
-                "    fib daddr type local meta nfproto ipv4 ip daddr != \(metadataAddress) meta l4proto { tcp, udp } meta l4proto . th dport vmap @publish",
+                "    fib daddr type local meta nfproto ipv4 \(metadataExclusion)meta l4proto { tcp, udp } meta l4proto . th dport vmap @publish",
                 "  }",
                 "  chain nat-output {",
                 "    type nat hook output priority -100; policy accept;",
-                "    fib daddr type local meta nfproto ipv4 ip daddr != \(metadataAddress) meta l4proto { tcp, udp } meta l4proto . th dport vmap @publish",
+                "    fib daddr type local meta nfproto ipv4 \(metadataExclusion)meta l4proto { tcp, udp } meta l4proto . th dport vmap @publish",
                 "  }",
                 "  chain postrouting {",
                 "    type nat hook postrouting priority srcnat; policy accept;",
