@@ -19,30 +19,8 @@ export PYTHONDONTWRITEBYTECODE=1
 
 say() { printf '\n== %s\n' "$*" >&2; }
 
-# 1. Tools. Each package only if its command is missing.
-need=()
-for pair in crun:crun runc:runc podman:podman iperf3:iperf3 wrk:wrk hyperfine:hyperfine nsenter:util-linux \
-            nft:nftables iptables:iptables strace:strace; do
-    command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
-done
-# Podman's `--network bridge` (bench/lib/peers.py) runs the CNI plugins bridge, host-local, portmap, firewall
-# and tuning; naming the package also keeps apt from picking netavark for Podman's network stack.
-[[ -x /usr/lib/cni/bridge ]] || need+=(containernetworking-plugins)
-"$PY" -c 'import matplotlib' 2>/dev/null || need+=(python3-matplotlib)
-if ((${#need[@]})); then
-    say "installing ${need[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    # No package may start a service (iperf3's daemon, ...) while it installs.
-    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-        installed_policy=1
-    fi
-    install_rc=0
-    apt-get install -y --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
-        { apt-get update -qq && apt-get install -y --no-install-recommends "${need[@]}"; } || install_rc=$?
-    [[ -z ${installed_policy:-} ]] || rm -f /usr/sbin/policy-rc.d
-    ((install_rc == 0)) || { echo "make bench: could not install ${need[*]}" >&2; exit 1; }
-fi
+# 1. Tools: the peers and the load generators, from Debian.
+bench/install-tools.sh
 
 # 2. berth, release build (BENCH_BIN_DIR=DIR measures binaries built elsewhere instead).
 if [[ -n ${BENCH_BIN_DIR:-} ]]; then

@@ -10,7 +10,7 @@
 #
 # Two phases, each in namespaces of its own that vanish with it (mounts, processes):
 #   1. `make deps` with the host's network: Debian packages from the host's configured mirror, the aws
-#      CLI from PyPI.
+#      CLI from PyPI (and, for `test-vm` or `bench`, their own tools and the VM lane's kernel package).
 #   2. `make TARGET...` in a network namespace of its own, as on a machine of its own: its berthd's
 #      bridge, nftables table, VPC and published ports never meet this host's or another berthd's.
 #      Its `make deps` must then find everything present and install nothing.
@@ -157,14 +157,13 @@ git clone -q --no-checkout "$repo" "$root/root/berth"
 git -C "$root/root/berth" checkout -q -B fresh-machine "$sha"
 git -C "$root/root/berth" remote remove origin
 
-# phase NAME NET MAKE_ARGS...: mounts, then make in the fresh root, in new mount and PID namespaces (and a new
-# network namespace unless NET is "host").
+# phase NAME NET COMMAND: mounts, then the shell COMMAND in the clone in the fresh root, in new mount and
+# PID namespaces (and a new network namespace unless NET is "host").
 phase() {
-    local name=$1 net=$2
-    shift 2
+    local name=$1 net=$2 command=$3
     local unshare=(unshare --mount --propagation private --pid --fork --kill-child)
     [[ $net == host ]] || unshare+=(--net)
-    say "$name: make $* (network: $net)"
+    say "$name: $command (network: $net)"
     local start=$SECONDS status=0
     "${unshare[@]}" /bin/bash -euo pipefail -c '
         root=$1 cache=$2 net=$3
@@ -203,9 +202,9 @@ phase() {
         /usr/bin/env -i \
             PATH=/opt/swift/usr/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
             HOME=/root LANG=C.UTF-8 TERM=dumb "${@:1:$#-1}" \
-            /bin/sh -c "cd /root/berth && exec make ${*: -1}" || status=$?
+            /bin/sh -c "cd /root/berth && ${*: -1}" || status=$?
         exit "$status"
-    ' phase "$root" "$cache" "$net" "${pip_cert[@]}" "$*" &
+    ' phase "$root" "$cache" "$net" "${pip_cert[@]}" "$command" &
     # In the background, so a signal to this script runs the trap now instead of after the phase.
     phase_pid=$!
     wait "$phase_pid" || status=$?
@@ -214,6 +213,15 @@ phase() {
     return "$status"
 }
 
-phase deps host deps
-phase "${targets[*]}" private "${targets[@]}"
+# What the targets download, fetched while there is a network: the VM lane's and the bench's tools (their
+# own installers) and the lane's kernel package.
+downloads="make deps"
+for target in "${targets[@]}"; do
+    case $target in
+    test-vm) downloads+=" && scripts/vm-lane/install-tools.sh && scripts/vm-lane/fetch-kernel.sh .build/vm >/dev/null" ;;
+    bench) downloads+=" && bench/install-tools.sh" ;;
+    esac
+done
+phase downloads host "$downloads"
+phase "${targets[*]}" private "make ${targets[*]}"
 say "passed: make ${targets[*]} on a fresh $suite root"
