@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // System libraries from Debian's -dev packages.
@@ -33,7 +36,7 @@ let package = Package(
         .target(name: "Cgroups", dependencies: ["LinuxKit", "CLinuxKit"]),
         // awsvpc networking: rtnetlink links, IPAM over Store, nftables security groups and port maps.
         .target(
-            name: "Network",
+            name: "VPCNetwork",
             dependencies: [
                 "LinuxKit", "CLinuxKit", "CNftables", "Store", .product(name: "Logging", package: "swift-log"),
             ]
@@ -42,11 +45,26 @@ let package = Package(
             name: "Images",
             dependencies: ["LinuxKit", "CArchive", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Images from registries: the OCI distribution API on AsyncHTTPClient, authentication and credentials,
+        // registries.conf and certs.d, verified blob downloads (issue 13).
+        .target(
+            name: "Registry",
+            dependencies: [
+                "Images", "LinuxKit", "CLinuxKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
         .target(name: "ECSModel", exclude: ["Generated/generate_shapes.py"]),
         .target(
             name: "Engine",
             dependencies: [
-                "ECSModel", "Images", "Isolation", "LinuxKit", "CLinuxKit", "Store", "Cgroups", "Network",
+                "ECSModel", "Images", "Registry", "Isolation", "LinuxKit", "CLinuxKit", "Store", "Cgroups", "VPCNetwork",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -69,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "berthd",
             dependencies: [
-                "API", "Engine", "Store", "ECSModel", "Cgroups", "Network",
+                "API", "Engine", "Store", "ECSModel", "Cgroups", "VPCNetwork",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -77,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "berth",
             dependencies: [
-                "Engine", "Images", "ECSModel", "ECSCLI", "API", "LinuxKit", "Cgroups",
+                "Engine", "Images", "Registry", "ECSModel", "ECSCLI", "API", "LinuxKit", "Cgroups",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -93,11 +111,31 @@ let package = Package(
         .testTarget(name: "IsolationTests", dependencies: ["Isolation"]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "LinuxKit"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "CArchive"]),
+        .testTarget(
+            name: "RegistryTests",
+            dependencies: [
+                "Registry", "Images",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Store", "Images", "ECSModel"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "NetworkTests", dependencies: ["Network", "Store"]),
+        .testTarget(name: "VPCNetworkTests", dependencies: ["VPCNetwork", "Store"]),
         .testTarget(name: "APITests", dependencies: ["API", "ECSModel"]),
         .testTarget(name: "ECSCLITests", dependencies: ["ECSCLI", "ECSModel"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Isolation", "Engine", "Images", "ECSModel", "Cgroups"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "Isolation", "Engine", "Images", "Registry", "ECSModel", "Cgroups",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
     ]
 )

@@ -3,35 +3,35 @@ import Foundation
 
 /// A validated "sha256:<64 lowercase hex>" digest. Only this type builds store paths, so a crafted digest
 /// such as "sha256:../../x" can never reach the filesystem.
-struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
-    static let algorithmPrefix = "sha256:"
+public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public static let algorithmPrefix = "sha256:"
 
     /// 64 lowercase hex characters.
-    let hex: String
+    public let hex: String
 
-    var description: String { Digest.algorithmPrefix + hex }
+    public var description: String { Digest.algorithmPrefix + hex }
 
     /// The 12-hex short form `docker images` shows.
-    var shortID: String { String(hex.prefix(12)) }
+    public var shortID: String { String(hex.prefix(12)) }
 
     /// Nil unless `text` is exactly "sha256:" followed by 64 lowercase hex characters.
-    init?(_ text: String) {
+    public init?(_ text: String) {
         guard text.hasPrefix(Digest.algorithmPrefix) else { return nil }
         let hex = String(text.dropFirst(Digest.algorithmPrefix.count))
         guard Digest.isHex(hex), hex.utf8.count == 64 else { return nil }
         self.hex = hex
     }
 
-    init(hex: String) {
+    public init(hex: String) {
         precondition(Digest.isHex(hex) && hex.utf8.count == 64, "not a sha256 hex digest: \(hex)")
         self.hex = hex
     }
 
-    init(of data: Data) {
+    public init(of data: Data) {
         self.init(finalizing: SHA256.hash(data: data))
     }
 
-    init(finalizing digest: SHA256.Digest) {
+    public init(finalizing digest: SHA256.Digest) {
         let hexDigits = Array("0123456789abcdef".utf8)
         var text = [UInt8]()
         text.reserveCapacity(64)
@@ -53,9 +53,9 @@ struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// True for a non-empty string of lowercase hex digits only.
-    static func isHex(_ text: String) -> Bool {
+    public static func isHex(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
-    static func < (lhs: Digest, rhs: Digest) -> Bool { lhs.hex < rhs.hex }
+    public static func < (lhs: Digest, rhs: Digest) -> Bool { lhs.hex < rhs.hex }
 }

@@ -3,39 +3,39 @@ import Foundation
 /// The JSON documents of OCI and Docker images, decoded only as far as the store needs them.
 
 /// An OCI content descriptor.
-struct Descriptor: Codable {
-    var mediaType: String?
-    var digest: String
-    var size: Int64
-    var annotations: [String: String]?
-    var platform: Platform?
+public struct Descriptor: Codable, Sendable {
+    public var mediaType: String?
+    public var digest: String
+    public var size: Int64
+    public var annotations: [String: String]?
+    public var platform: Platform?
 
-    static let refNameAnnotation = "org.opencontainers.image.ref.name"
+    public static let refNameAnnotation = "org.opencontainers.image.ref.name"
     /// containerd and Docker ≥ 25 record the full image name here; ref.name may hold only a tag.
-    static let containerdNameAnnotation = "io.containerd.image.name"
+    public static let containerdNameAnnotation = "io.containerd.image.name"
     /// buildx attaches attestation manifests to indexes; they are not runnable images.
-    static let referenceTypeAnnotation = "vnd.docker.reference.type"
+    public static let referenceTypeAnnotation = "vnd.docker.reference.type"
 }
 
-struct Platform: Codable {
-    var architecture: String
-    var os: String
-    var variant: String?
+public struct Platform: Codable, Sendable, Hashable {
+    public var architecture: String
+    public var os: String
+    public var variant: String?
 }
 
 /// index.json, an OCI image index, or a Docker manifest list.
-struct ImageIndex: Decodable {
-    var schemaVersion: Int?
-    var mediaType: String?
-    var manifests: [Descriptor]
+public struct ImageIndex: Codable, Sendable {
+    public var schemaVersion: Int?
+    public var mediaType: String?
+    public var manifests: [Descriptor]
 }
 
 /// An OCI image manifest or a Docker v2 schema 2 manifest.
-struct ImageManifest: Codable {
-    var schemaVersion: Int
-    var mediaType: String?
-    var config: Descriptor
-    var layers: [Descriptor]
+public struct ImageManifest: Codable, Sendable {
+    public var schemaVersion: Int
+    public var mediaType: String?
+    public var config: Descriptor
+    public var layers: [Descriptor]
 }
 
 /// The "oci-layout" marker file.

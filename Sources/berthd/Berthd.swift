@@ -9,7 +9,7 @@ import Engine
 import Foundation
 import Images
 import Logging
-import Network
+import VPCNetwork
 import Store
 
 @main
@@ -69,7 +69,7 @@ struct Berthd: AsyncParsableCommand {
     var networkName: String = "berth"
 
     @Option(help: "The VPC's CIDR (/16 to /24): subnets are carved from it. Must not overlap the host's routes.")
-    var vpcCidr: String = Network.NetworkConfiguration.defaultVPCCIDR.description
+    var vpcCidr: String = VPCNetwork.NetworkConfiguration.defaultVPCCIDR.description
 
     func run() async throws {
         // glibc gives each thread that allocates an arena of its own (up to 8 per CPU) and keeps what they
@@ -86,10 +86,10 @@ struct Berthd: AsyncParsableCommand {
             socket ?? ProcessInfo.processInfo.environment["BERTH_SOCKET"] ?? "\(runDirectory)/berth.sock"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         guard let vpc = IPv4CIDR(vpcCidr) else { throw ValidationError("--vpc-cidr takes a CIDR such as 10.88.0.0/16") }
-        var networkConfiguration: Network.NetworkConfiguration
+        var networkConfiguration: VPCNetwork.NetworkConfiguration
         let metadataListener: MetadataEndpoint
         do {
-            networkConfiguration = try Network.NetworkConfiguration.instance(networkName, vpcCIDR: vpc)
+            networkConfiguration = try VPCNetwork.NetworkConfiguration.instance(networkName, vpcCIDR: vpc)
             metadataListener = try MetadataEndpoint(parsing: metadataListen)
         } catch {
             throw ValidationError("\(error)")

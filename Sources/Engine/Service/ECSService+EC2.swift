@@ -1,6 +1,6 @@
 import ECSModel
 import Foundation
-import Network
+import VPCNetwork
 
 /// The EC2 verbs that matter to awsvpc tasks (`berth ec2 ...`): subnets and security groups as berthd's
 /// state, answered in the shapes the aws CLI prints for `aws ec2`. Served as `BerthNetwork<Operation>` with

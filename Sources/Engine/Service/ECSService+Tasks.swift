@@ -1,7 +1,7 @@
 import ECSModel
 import Foundation
 import Isolation
-import Network
+import VPCNetwork
 import Store
 
 extension ECSService {

@@ -6,7 +6,7 @@ import Images
 import Isolation
 import LinuxKit
 import Logging
-import Network
+import VPCNetwork
 
 /// Where the engine keeps things and which helper it starts; shared by every task supervisor.
 public struct EngineEnvironment: Sendable {

@@ -3,7 +3,7 @@ import Logging
 import Store
 import Testing
 
-@testable import Network
+@testable import VPCNetwork
 
 /// Runs a program to completion; returns its exit status and combined output.
 @discardableResult

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Network
+@testable import VPCNetwork
 
 /// What keeps two berthds on one machine apart, as pure functions: instance names, the host's routes, and
 /// the ports another instance publishes.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Network
+@testable import VPCNetwork
 
 @Suite struct NftablesRulesetTests {
     let ruleset = NftablesRuleset(table: "berth", vpc: IPv4CIDR("10.88.0.0/16")!)

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Testing
 
-@testable import Network
+@testable import VPCNetwork
 
 /// Root, real kernel: namespaces, veths, bridges and nft tables of their own (see `NetworkLab`), removed at
 /// the end even when a check fails. Traffic goes only to loopback and to namespaces the tests create.

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Network
+@testable import VPCNetwork
 
 @Suite struct NetlinkEncodingTests {
     @Test func bridgeRequestIsEncodedLikeIproute2() {

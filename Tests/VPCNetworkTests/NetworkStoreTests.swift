@@ -2,7 +2,7 @@ import Foundation
 import Store
 import Testing
 
-@testable import Network
+@testable import VPCNetwork
 
 /// Leases and reservations as the Store keeps them: no double lease, persistence across a reopen, release.
 @Suite struct NetworkStoreTests {

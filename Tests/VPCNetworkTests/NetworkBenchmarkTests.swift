@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Network
+@testable import VPCNetwork
 
 /// Measurements, not checks: run with BERTH_NETWORK_BENCH=1 (root; needs wrk, iperf3, nginx). Prints
 /// port-mapped against direct numbers for new-connection-per-request HTTP and for bulk TCP throughput.

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Network
+@testable import VPCNetwork
 
 @Suite struct AddressAllocatorTests {
     let subnet = IPv4CIDR("10.88.3.0/24")!

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Network
+@testable import VPCNetwork
 
 /// Root, real kernel: what a task reaches of the host it runs on. A server on the host bound to every
 /// address is out of a task's reach unless berthd opts in; the metadata endpoint always answers, and the

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Network
+@testable import VPCNetwork
 
 /// What a berthd holding its instance's lock may reclaim of that instance in the kernel, and when it must
 /// refuse instead.

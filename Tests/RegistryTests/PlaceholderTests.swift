@@ -1,0 +1,7 @@
+import Testing
+
+@testable import Registry
+
+@Suite struct RegistryTargetTests {
+    @Test func theTargetLinks() { _ = Registry.self }
+}
