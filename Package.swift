@@ -64,7 +64,8 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "ECSModel", "Images", "Registry", "Isolation", "LinuxKit", "CLinuxKit", "Store", "Cgroups", "VPCNetwork",
+                "ECSModel", "Images", "Registry", "Isolation", "LinuxKit", "CLinuxKit", "Store", "Cgroups",
+                "VPCNetwork",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

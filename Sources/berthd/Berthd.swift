@@ -9,8 +9,8 @@ import Engine
 import Foundation
 import Images
 import Logging
-import VPCNetwork
 import Store
+import VPCNetwork
 
 @main
 struct Berthd: AsyncParsableCommand {

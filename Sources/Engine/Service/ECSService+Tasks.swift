@@ -1,8 +1,8 @@
 import ECSModel
 import Foundation
 import Isolation
-import VPCNetwork
 import Store
+import VPCNetwork
 
 extension ECSService {
     func runTask(_ request: RunTaskRequest) async throws -> RunTaskResponse {
