@@ -46,7 +46,7 @@ let package = Package(
             dependencies: ["LinuxKit", "CArchive", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Images from registries: the OCI distribution API on AsyncHTTPClient, authentication and credentials,
-        // registries.conf and certs.d, verified blob downloads (issue 13).
+        // registries.conf and certs.d, verified blob downloads.
         .target(
             name: "Registry",
             dependencies: [
