@@ -37,13 +37,13 @@ public struct ForegroundRun {
             image = try store.resolve(imageReference)
         } catch ImageError.notFound {
             throw EngineError.client(
-                "CannotPullContainerError: image '\(imageReference)' is not in berth's image store (\(root)); import it with `berth images import`."
+                "CannotPullContainerError: image '\(imageReference)' is not in berth's image store (\(root)); pull it with `berth images pull` or import it with `berth images import`."
             )
         }
 
         let containerID = ContainerIdentifier.generate()
         let containerDirectory = "\(root)/containers/\(containerID)"
-        let layer = try store.createContainerLayer(id: containerID)
+        let layer = try store.createContainerLayer(id: containerID, image: image)
         defer {
             try? store.removeContainerLayer(id: containerID)
             try? FileManager.default.removeItem(atPath: containerDirectory)

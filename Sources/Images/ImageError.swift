@@ -26,6 +26,8 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     case corruptStore(String, String)
     /// A system call failed: operation, path, errno.
     case systemCall(String, String, Int32)
+    /// The image (reference, id) cannot be deleted: a container (id) still runs from it.
+    case inUse(String, String, String)
 
     public var description: String {
         switch self {
@@ -51,6 +53,10 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
             return "unusable path \(path): \(reason)"
         case .corruptStore(let path, let reason):
             return "image store file \(path) is damaged: \(reason)"
+        case .inUse(let reference, let id, let container):
+            // Docker's wording for `docker rmi` of an image a container uses.
+            return "conflict: unable to remove repository reference \"\(reference)\" - container \(container) is"
+                + " using its referenced image \(Digest(id)?.shortID ?? id)"
         case .systemCall(let operation, let path, let code):
             return "\(operation) \(path) failed: \(String(cString: strerror(code)))"
         }

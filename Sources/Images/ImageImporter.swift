@@ -45,7 +45,7 @@ struct ImageImporter {
         let document = try JSONDocument.decode(
             ImageConfigDocument.self, from: blobs.read(resolved.config.digest),
             what: "config \(resolved.config.digest)", source: path)
-        try checkPlatform(document, source: path)
+        try Self.checkPlatform(document, source: path)
         guard document.rootfs.type == "layers" else {
             throw ImageError.invalidLayout(path, "config rootfs.type is \"\(document.rootfs.type)\", not \"layers\"")
         }
@@ -99,7 +99,7 @@ struct ImageImporter {
         }
     }
 
-    private func checkPlatform(_ document: ImageConfigDocument, source: String) throws {
+    static func checkPlatform(_ document: ImageConfigDocument, source: String) throws {
         let os = document.os ?? "linux"
         let architecture = document.architecture ?? Self.hostArchitecture
         guard os == "linux", architecture == Self.hostArchitecture else {
@@ -120,10 +120,17 @@ extension StoreState {
         }
         if let index = images.firstIndex(where: { $0.id == record.id }) {
             for name in uniqueNames where !images[index].names.contains(name) { images[index].names.append(name) }
+            for repoDigest in record.repoDigests where !images[index].repoDigests.contains(repoDigest) {
+                // One digest per repository: a newer pull of the same image replaces the repository's old one.
+                let repository = repoDigest.split(separator: "@").first.map(String.init) ?? repoDigest
+                images[index].repoDigests.removeAll { $0.hasPrefix(repository + "@") }
+                images[index].repoDigests.append(repoDigest)
+            }
             return images[index]
         }
         var added = record
         added.names = uniqueNames
+        if added.stored == nil { added.stored = Date() }
         images.append(added)
         return added
     }

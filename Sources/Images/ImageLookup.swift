@@ -24,10 +24,13 @@ extension StoreState {
         }
         if let digest = reference.digest {
             // Digests are per repository in Docker: "nginx@sha256:…" needs an image named in that repository.
-            let index = images.firstIndex { record in
-                record.manifestDigest == digest
-                    && record.names.contains { (try? ImageReference.parse($0))?.repository == reference.repository }
-            }
+            // A pulled image knows the digest its repository served (an index's, for a multi-arch image).
+            let index =
+                images.firstIndex { $0.repoDigests.contains(reference.repository + "@" + digest) }
+                ?? images.firstIndex { record in
+                    record.manifestDigest == digest
+                        && record.names.contains { (try? ImageReference.parse($0))?.repository == reference.repository }
+                }
             guard let index else { throw ImageError.notFound(text) }
             return (index, .image)
         }

@@ -96,6 +96,11 @@ public final class ImageStore: Sendable {
             let (index, match) = try state.find(reference)
             var lines: [String] = []
             var record = state.images[index]
+            if let container = try containersUsing()[record.id],
+                match == .image || record.names.count == 1
+            {
+                throw ImageError.inUse(Self.familiar(record.names.first ?? reference), record.id, container)
+            }
             switch match {
             case .name(let name):
                 record.names.removeAll { $0 == name }
@@ -134,10 +139,17 @@ public final class ImageStore: Sendable {
         return options
     }
 
-    /// Creates `<root>/overlay/<id>/{upper,work,merged}`; existing directories are kept.
-    public func createContainerLayer(id: String) throws -> ContainerLayer {
+    /// Creates `<root>/overlay/<id>/{upper,work,merged}`; existing directories are kept. With `image`, the
+    /// layer records which image it runs (so `rm` and prune leave that image alone while the layer exists)
+    /// and the image's last use is now.
+    public func createContainerLayer(id: String, image: ImageRecord? = nil) throws -> ContainerLayer {
         let directory = try containerLayerDirectory(id)
         try Filesystem.makeDirectories(directory, mode: 0o700)
+        if let image {
+            try Filesystem.writeAtomically(
+                Data(image.id.utf8), to: directory + "/" + Self.imageLeaseName, temporaryDirectory: directory)
+            try markUsed(image)
+        }
         let layer = ContainerLayer(
             upperDir: directory + "/upper", workDir: directory + "/work", mergedDir: directory + "/merged")
         // upper's root becomes the container's "/", so it gets the usual 0755.
@@ -167,14 +179,14 @@ public final class ImageStore: Sendable {
     }
 
     /// Leftovers of a crashed operation. Only ever called under the lock, when no other operation uses tmp/.
-    private func sweepTemporary() throws {
+    func sweepTemporary() throws {
         for name in try Filesystem.directoryNames(layout.temporary) {
             try TreeRemoval.remove(layout.temporary + "/" + name)
         }
     }
 
     /// Deletes every blob and layer that no record in `state` references.
-    private func collectGarbage(_ state: StoreState) throws {
+    func collectGarbage(_ state: StoreState) throws {
         var liveBlobs = Set<Digest>()
         var liveLayers = Set<Digest>()
         for record in state.images {
@@ -200,7 +212,7 @@ public final class ImageStore: Sendable {
         return reference
     }
 
-    private static func familiar(_ normalized: String) -> String {
+    static func familiar(_ normalized: String) -> String {
         (try? ImageReference.parse(normalized))?.familiar ?? normalized
     }
 

@@ -34,33 +34,45 @@ struct LayerStore {
     func ensureUnpacked(blob: Digest, diffID: Digest, position: Int) throws -> Int64 {
         if let size = unpackedSize(diffID) { return size }
         let work = layout.temporary + "/" + Filesystem.uniqueName("layer")
-        let content = work + "/diff"
         do {
-            try Filesystem.makeDirectories(work, mode: 0o700)
-            try Filesystem.makeDirectories(content, mode: 0o755)
-            let unpacker = LayerUnpacker(
-                layer: blob, destination: try Filesystem.realPath(content),
-                finalLocation: layout.layerContent(diffID))
-            let unpacked = try unpacker.unpack(blobPath: layout.blobPath(blob))
-            guard unpacked.diffID == diffID else {
-                throw ImageError.digestMismatch(
-                    "layer \(blob) (uncompressed, rootfs.diff_ids[\(position)])", diffID.description,
-                    unpacked.diffID.description)
-            }
-            let metadata = try JSONEncoder().encode(LayerMetadata(diffID: diffID.description, size: unpacked.size))
-            try Filesystem.writeAtomically(metadata, to: work + "/layer.json", temporaryDirectory: layout.temporary)
-            // One syncfs rather than an fsync per file: the layer must be on disk before its final name is.
-            Filesystem.syncFilesystem(containing: work)
-            if Filesystem.exists(layout.layerDirectory(diffID)) {
-                // A damaged leftover (no readable layer.json): replace it.
-                try remove(diffID)
-            }
-            try Filesystem.rename(work, to: layout.layerDirectory(diffID))
-            return unpacked.size
+            let size = try unpack(
+                blobPath: layout.blobPath(blob), blob: blob, diffID: diffID, position: position, into: work)
+            try install(work, diffID: diffID)
+            return size
         } catch {
             try? TreeRemoval.remove(work)
             throw error
         }
+    }
+
+    /// Builds a complete layer directory (`diff/` and `layer.json`) at `work`, which must not exist yet, from
+    /// the blob at `blobPath`; `install` moves it into place. Needs no lock: a pull unpacks in its own staging.
+    func unpack(blobPath: String, blob: Digest, diffID: Digest, position: Int, into work: String) throws -> Int64 {
+        let content = work + "/diff"
+        try Filesystem.makeDirectories(work, mode: 0o700)
+        try Filesystem.makeDirectories(content, mode: 0o755)
+        let unpacker = LayerUnpacker(
+            layer: blob, destination: try Filesystem.realPath(content), finalLocation: layout.layerContent(diffID))
+        let unpacked = try unpacker.unpack(blobPath: blobPath)
+        guard unpacked.diffID == diffID else {
+            throw ImageError.digestMismatch(
+                "layer \(blob) (uncompressed, rootfs.diff_ids[\(position)])", diffID.description,
+                unpacked.diffID.description)
+        }
+        let metadata = try JSONEncoder().encode(LayerMetadata(diffID: diffID.description, size: unpacked.size))
+        try Filesystem.writeAtomically(metadata, to: work + "/layer.json", temporaryDirectory: work)
+        // One syncfs rather than an fsync per file: the layer must be on disk before its final name is.
+        Filesystem.syncFilesystem(containing: work)
+        return unpacked.size
+    }
+
+    /// Renames a directory `unpack` built into place. Under the store lock only.
+    func install(_ work: String, diffID: Digest) throws {
+        if Filesystem.exists(layout.layerDirectory(diffID)) {
+            // A damaged leftover (no readable layer.json): replace it.
+            try remove(diffID)
+        }
+        try Filesystem.rename(work, to: layout.layerDirectory(diffID))
     }
 
     func all() throws -> [Digest] {

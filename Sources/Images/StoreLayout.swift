@@ -11,6 +11,10 @@ struct StoreLayout: Sendable {
     var stateFile: String { images + "/images.json" }
     var lockFile: String { images + "/lock" }
     var containerLayers: String { root + "/overlay" }
+    /// Pulls stage here, each in a directory of its own that a flock marks as alive (see PullStaging).
+    var staging: String { images + "/staging" }
+    /// One file per image (its id's hex), touched whenever a container starts from it: the image's last use.
+    var usage: String { images + "/usage" }
 
     func blobPath(_ digest: Digest) -> String { blobs + "/" + digest.hex }
 

@@ -26,6 +26,9 @@ public struct EngineEnvironment: Sendable {
     public var metadataEndpoint: String?
     /// What Fargate sets in every container (AWS_EXECUTION_ENV, AWS_REGION, ...), "NAME=value".
     public var fargateEnvironment: [String] = []
+    /// Pulls images the store lacks (or, per `pullBehavior`, every time); nil: tasks run only stored images.
+    public var puller: ImagePuller?
+    public var pullBehavior: PullBehavior = .berthdDefault
 
     public init(
         root: String, shimPath: String, netnsDirectory: String, images: ImageStore, logger: Logger,
@@ -189,7 +192,7 @@ public actor TaskSupervisor {
                 $0.lastStatus = .pending
                 $0.pullStartedAt = Date()
             }
-            let images = try resolveImages()
+            let images = try await resolveImages()
             self.images = images
             await change {
                 $0.pullStoppedAt = Date()
@@ -271,17 +274,11 @@ public actor TaskSupervisor {
         }
     }
 
-    private func resolveImages() throws -> [String: ImageRecord] {
+    private func resolveImages() async throws -> [String: ImageRecord] {
         var images: [String: ImageRecord] = [:]
         for container in containers {
             let reference = container.definition.image ?? ""
-            let image: ImageRecord
-            do {
-                image = try environment.images.resolve(reference)
-            } catch {
-                throw TaskStartFailure(
-                    "CannotPullContainerError: pull image '\(reference)' for container '\(container.name)': \(error)")
-            }
+            let image = try await image(reference, for: container.name)
             images[container.name] = image
             if let signal = StopSignal.number(image.config.stopSignal) {
                 runtime.stopSignals[container.name] = signal
@@ -293,6 +290,45 @@ public actor TaskSupervisor {
             }
         }
         return images
+    }
+
+    /// The container's image: from the store, or pulled as the pull behaviour says. A failure reads as
+    /// Fargate's: "CannotPullContainerError: pull image '…' for container '…': <containerd's words>".
+    private func image(_ text: String, for container: String) async throws -> ImageRecord {
+        func failure(_ message: Any) -> TaskStartFailure {
+            TaskStartFailure("CannotPullContainerError: pull image '\(text)' for container '\(container)': \(message)")
+        }
+        let cached = try? environment.images.resolve(text)
+        guard let puller = environment.puller else {
+            if let cached { return cached }
+            do { return try environment.images.resolve(text) } catch { throw failure(error) }
+        }
+        let reference: ImageReference
+        do {
+            reference = try ImageReference.parse(text)
+        } catch {
+            // An id or id prefix names a stored image only; nothing to pull.
+            if let cached { return cached }
+            throw failure(error)
+        }
+        switch environment.pullBehavior.decide(
+            cached: cached != nil, pulledBefore: !(cached?.repoDigests.isEmpty ?? true))
+        {
+        case .useCached:
+            return cached!
+        case .pull(let fallBackToCached):
+            do {
+                return try await puller.pull(reference).record
+            } catch {
+                if fallBackToCached, let cached {
+                    logger(container).warning(
+                        "pull failed; running the cached image",
+                        metadata: ["image": "\(text)", "error": "\(error)"])
+                    return cached
+                }
+                throw failure(error)
+            }
+        }
     }
 
     /// Each container starts once its `dependsOn` conditions hold; one that can never hold, or does not
@@ -361,7 +397,7 @@ public actor TaskSupervisor {
 
     /// Starts the container's shim; returns the read end of its readiness pipe.
     private func launch(_ container: PlannedContainer, image: ImageRecord) throws -> Int32 {
-        let layer = try environment.images.createContainerLayer(id: container.runtimeID)
+        let layer = try environment.images.createContainerLayer(id: container.runtimeID, image: image)
         let context = ContainerLaunchContext(
             containerID: container.runtimeID, hostname: String(taskID.prefix(12)), rootfsTarget: layer.mergedDir,
             overlayOptions: environment.images.overlayOptions(for: image, layer: layer), networkNamespacePath: netnsPath
