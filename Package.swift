@@ -88,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "berthd",
             dependencies: [
-                "API", "Engine", "Store", "ECSModel", "Cgroups", "VPCNetwork",
+                "API", "Engine", "Store", "ECSModel", "Cgroups", "VPCNetwork", "Registry", "Images",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

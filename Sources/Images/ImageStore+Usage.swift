@@ -54,14 +54,15 @@ extension ImageStore {
         try removeImages { record, _ in all || record.names.isEmpty ? !keep.contains(record.id) : false }
     }
 
-    /// The ECS agent's cleanup: at most `limit` images that no container uses and none has used since
-    /// `unusedSince`, oldest use first; `keep` excludes more ids.
+    /// The ECS agent's cleanup: at most `limit` pulled images that no container uses and none has used since
+    /// `unusedSince`, oldest use first; `keep` excludes more ids. Imported images are never removed by it.
     public func removeUnused(unusedSince: Date, limit: Int, keep: Set<String> = []) throws -> PruneReport {
         let state = try StoreState.load(layout)
         let using = try containersUsing()
+        // Only pulled images: an imported one may have no registry to come back from.
         let chosen = state.images
-            .filter { using[$0.id] == nil && !keep.contains($0.id) }
-            .map { ($0.id, lastUsed($0) ?? .distantPast) }
+            .filter { using[$0.id] == nil && !keep.contains($0.id) && !$0.repoDigests.isEmpty }
+            .compactMap { record in lastUsed(record).map { (record.id, $0) } }
             .filter { $0.1 < unusedSince }
             .sorted { $0.1 < $1.1 }
             .prefix(limit)

@@ -86,6 +86,11 @@ public final class ImageStore: Sendable {
         return state.images[try state.find(reference).index]
     }
 
+    /// Docker's lookup (as `resolve`) over records read elsewhere, e.g. through berthd.
+    public static func find(_ reference: String, in records: [ImageRecord]) throws -> ImageRecord {
+        records[try StoreState(images: records).find(reference).index]
+    }
+
     /// By name: untags it, deleting the image when no name is left. By id or digest: deletes the image and all
     /// its names. Returns docker's lines ("Untagged: nginx:latest", "Deleted: sha256:…").
     /// The caller must make sure no container still uses the image: its layer directories are deleted.

@@ -1,13 +1,16 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Images
 
-/// `berth images import|ls|rm`: berth's local image store (no registry pulls yet).
+/// `berth images …`: berth's image store, and pulls from registries into it.
 struct ImagesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "images",
-        abstract: "Manage berth's local image store.",
-        subcommands: [Import.self, List.self, Remove.self]
+        abstract: "Manage berth's image store: pull from registries, import, list, inspect, remove, prune.",
+        subcommands: [
+            Pull.self, Import.self, List.self, Inspect.self, Remove.self, Prune.self, Login.self, Logout.self,
+        ]
     )
 }
 
@@ -28,7 +31,17 @@ extension ImagesCommand {
 
         func run() throws {
             try reportingImageErrors {
-                let record = try ImageStore(root: global.root).importImage(from: path, name: name)
+                let record: ImageRecord
+                switch try ImageBackend.choose(global) {
+                case .local(let store): record = try store.importImage(from: path, name: name)
+                case .daemon(let call):
+                    // berthd reads the path itself: make it absolute here, where it was meant.
+                    let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+                    var request: [String: Any] = ["path": absolute]
+                    if let name { request["name"] = name }
+                    record = try ImageJSON.decoder.decode(
+                        ImageRecord.self, from: try call.sendJSON("BerthImportImage", request))
+                }
                 // docker load's wording.
                 if record.names.isEmpty {
                     print("Loaded image ID: \(record.id)")
@@ -63,7 +76,7 @@ extension ImagesCommand {
         func run() throws {
             try reportingImageErrors {
                 // Newest first, as docker lists them; images without a creation time last.
-                let records = try ImageStore(root: global.root).list().enumerated().sorted { left, right in
+                let records = try ImageBackend.list(global).enumerated().sorted { left, right in
                     let leftDate = left.element.created ?? .distantPast
                     let rightDate = right.element.created ?? .distantPast
                     return leftDate != rightDate ? leftDate > rightDate : left.offset > right.offset
@@ -100,15 +113,28 @@ extension ImagesCommand {
 
         func run() throws {
             try reportingImageErrors {
-                let store = try ImageStore(root: global.root)
                 // Like docker rmi: keep going after a failure, and fail at the end.
                 var failed = false
-                for image in images {
-                    do {
-                        for line in try store.remove(image) { print(line) }
-                    } catch let error as ImageError {
-                        printError(error.description)
-                        failed = true
+                switch try ImageBackend.choose(global) {
+                case .local(let store):
+                    for image in images {
+                        do {
+                            for line in try store.remove(image) { print(line) }
+                        } catch let error as ImageError {
+                            printError(error.description)
+                            failed = true
+                        }
+                    }
+                case .daemon(let call):
+                    let answer =
+                        try JSONSerialization.jsonObject(
+                            with: try call.sendJSON("BerthRemoveImages", ["images": images])) as? [String: Any]
+                    for result in answer?["results"] as? [[String: Any]] ?? [] {
+                        for line in result["lines"] as? [String] ?? [] { print(line) }
+                        if let error = result["error"] as? String {
+                            printError(error)
+                            failed = true
+                        }
                     }
                 }
                 if failed { throw ExitCode.failure }
@@ -119,7 +145,7 @@ extension ImagesCommand {
 
 /// Prints an ImageError as `berth: error: …` and exits 1. ExitCode is what ArgumentParser exits with
 /// silently, so the message is not printed a second time.
-private func reportingImageErrors(_ body: () throws -> Void) throws {
+func reportingImageErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as ImageError {
@@ -128,7 +154,7 @@ private func reportingImageErrors(_ body: () throws -> Void) throws {
     }
 }
 
-private func printError(_ message: String) {
+func printError(_ message: String) {
     FileHandle.standardError.write(Data("berth: error: \(message)\n".utf8))
 }
 
@@ -186,14 +212,5 @@ enum ImageTable {
     }
 
     /// go-units HumanSizeWithPrecision(size, 3): decimal units, three significant digits ("187MB", "7.8MB").
-    static func humanSize(_ bytes: Int64) -> String {
-        let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
-        var size = Double(bytes)
-        var unit = 0
-        while size >= 1000, unit < units.count - 1 {
-            size /= 1000
-            unit += 1
-        }
-        return String(format: "%.3g", size) + units[unit]
-    }
+    static func humanSize(_ bytes: Int64) -> String { PullProgressText.humanSize(bytes, precision: 3) }
 }

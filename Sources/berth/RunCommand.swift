@@ -43,7 +43,8 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("berth run cannot apply the task's limits: \(error)")
         }
         let runner = ForegroundRun(
-            root: global.root, shimPath: try HelperBinaries.path(of: "berth-shim"), logger: Logger(label: "berth.run"),
+            root: global.rootPath, shimPath: try HelperBinaries.path(of: "berth-shim"),
+            logger: Logger(label: "berth.run"),
             cgroups: cgroups)
         let code = try runner.run(taskDefinition: definition, containerName: container)
         if code != 0 { throw ContainerExit(code: code) }

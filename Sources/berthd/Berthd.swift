@@ -9,6 +9,7 @@ import Engine
 import Foundation
 import Images
 import Logging
+import Registry
 import Store
 import VPCNetwork
 
@@ -70,6 +71,34 @@ struct Berthd: AsyncParsableCommand {
 
     @Option(help: "The VPC's CIDR (/16 to /24): subnets are carved from it. Must not overlap the host's routes.")
     var vpcCidr: String = VPCNetwork.NetworkConfiguration.defaultVPCCIDR.description
+
+    @Option(
+        help: ArgumentHelp(
+            """
+            When RunTask pulls a container's image, as the ECS agent's ECS_IMAGE_PULL_BEHAVIOR: default (always \
+            pull, run the cached image if the pull fails), always (pull; a failed pull fails the task), once (pull \
+            unless an earlier pull stored it), prefer-cached (pull only what the store lacks, imported or pulled).
+            """, valueName: "behavior"))
+    var imagePullBehavior: String = PullBehavior.berthdDefault.rawValue
+
+    @Option(
+        help:
+            "registries.conf (v2) for mirrors, insecure and blocked registries (default $CONTAINERS_REGISTRIES_CONF or /etc/containers/registries.conf)."
+    )
+    var registriesConf: String?
+
+    @Option(
+        help:
+            "A certs.d directory (<dir>/<host:port>/ca.crt adds a CA for that registry); repeatable. Default /etc/containers/certs.d and /etc/docker/certs.d."
+    )
+    var registryCertsDir: [String] = []
+
+    @Option(help: "Seconds between cleanups of unused images, as the ECS agent does (0: never).")
+    var imageCleanupInterval: Int = 1800
+
+    @Option(
+        help: "An image no container has used for this many seconds is removed by the cleanup (at most 5 each time).")
+    var imageCleanupAge: Int = 3600
 
     func run() async throws {
         // glibc gives each thread that allocates an arena of its own (up to 8 per CPU) and keeps what they
@@ -133,6 +162,25 @@ struct Berthd: AsyncParsableCommand {
         var engine = EngineEnvironment(
             root: root, shimPath: shimPath, netnsDirectory: "\(runDirectory)/netns", images: images, logger: logger,
             cgroups: cgroups)
+        guard let pullBehavior = PullBehavior(rawValue: imagePullBehavior) else {
+            throw ValidationError(
+                "--image-pull-behavior takes \(PullBehavior.allCases.map(\.rawValue).joined(separator: ", ")), not \(imagePullBehavior)"
+            )
+        }
+        guard imageCleanupInterval >= 0, imageCleanupAge >= 0 else {
+            throw ValidationError("--image-cleanup-interval and --image-cleanup-age take seconds (0 or more)")
+        }
+        var registrySettings = RegistrySettings.standard(environment: ProcessInfo.processInfo.environment)
+        if let registriesConf { registrySettings.registriesConfPath = registriesConf }
+        if !registryCertsDir.isEmpty { registrySettings.certsDirectories = registryCertsDir }
+        let registry: RegistryClient
+        do {
+            registry = try RegistryClient(settings: registrySettings, logger: logger)
+        } catch {
+            throw ValidationError("berthd cannot set up its registry client: \(error)")
+        }
+        engine.puller = ImagePuller(store: images, client: registry, logger: logger)
+        engine.pullBehavior = pullBehavior
         do {
             // berthd holds the instance's lock: what of it the kernel has and the store does not know was left by a
             // berthd that is gone, and is reclaimed.
@@ -185,11 +233,20 @@ struct Berthd: AsyncParsableCommand {
                 try? service.purgeStoppedTasks(olderThan: Date().addingTimeInterval(-3600))
             }
         }
+        let imageCleaner = Task {
+            guard imageCleanupInterval > 0 else { return }
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: UInt64(imageCleanupInterval) * 1_000_000_000)
+                await service.removeUnusedImages(unusedFor: TimeInterval(imageCleanupAge))
+            }
+        }
         await Self.waitForTermination()
         purger.cancel()
+        imageCleaner.cancel()
         logger.info("berthd stopping")
         try await server.stop()
         await metadata?.stop()
+        try? await registry.shutdown()  // nothing is pulling any more; a failure here loses nothing
         if stopTasksOnExit { await service.stopAllTasks(reason: "berthd stopped") }
         if await service.hasUnfinishedTasks() {
             logger.info("tasks keep running; the next berthd adopts them")

@@ -12,6 +12,7 @@ public final class ECSService: Sendable {
     let store: BerthStore
     let engine: EngineEnvironment
     let tasks: TaskRegistry
+    let pulls = FinishedPulls()
     var logger: Logger { engine.logger }
 
     public init(configuration: ServiceConfiguration, store: BerthStore, engine: EngineEnvironment) {
@@ -50,6 +51,8 @@ public final class ECSService: Sendable {
             case "ListTagsForResource": return try encode(listTagsForResource(decode(body)))
             case "BerthGetTaskLogs": return try getTaskLogs(body)
             case "BerthGetTaskStats": return try await getTaskStats(body)
+            case let name where Self.imageOperations.contains(name):
+                return try await handleImages(name, body: body)
             case let name where name.hasPrefix("BerthNetwork"):
                 return try handleEC2(String(name.dropFirst(12)), body: body)
             default:
