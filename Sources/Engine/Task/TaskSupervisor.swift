@@ -292,12 +292,25 @@ public actor TaskSupervisor {
         return images
     }
 
+    private func repositoryCredentialsNote(_ container: String) -> String? {
+        guard let parameter = containers.first(where: { $0.name == container })?.definition.repositoryCredentials
+        else { return nil }
+        return "repositoryCredentials \(parameter.credentialsParameter) is not read: berth has no Secrets"
+            + " Manager; pulls use berthd's own credentials for the registry (berth images login)"
+    }
+
     /// The container's image: from the store, or pulled as the pull behaviour says. A failure reads as
     /// Fargate's: "CannotPullContainerError: pull image '…' for container '…': <containerd's words>".
     private func image(_ text: String, for container: String) async throws -> ImageRecord {
+        // repositoryCredentials names a Secrets Manager secret, which berth cannot read yet: the pull uses
+        // the credentials berthd itself has for the registry, and every message about the pull says so.
+        let credentialsNote = repositoryCredentialsNote(container)
         func failure(_ message: Any) -> TaskStartFailure {
-            TaskStartFailure("CannotPullContainerError: pull image '\(text)' for container '\(container)': \(message)")
+            TaskStartFailure(
+                "CannotPullContainerError: pull image '\(text)' for container '\(container)': \(message)"
+                    + (credentialsNote.map { " (\($0))" } ?? ""))
         }
+        if let credentialsNote { logger(container).warning("\(credentialsNote)") }
         let cached = try? environment.images.resolve(text)
         guard let puller = environment.puller else {
             if let cached { return cached }
