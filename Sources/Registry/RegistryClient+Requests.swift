@@ -113,7 +113,10 @@ extension RegistryClient {
         guard let challenge = authorizer.challenge(for: endpoint.serverAuthority) else { return (nil, false) }
         let credential: RegistryCredential?
         switch access {
-        case .pull: credential = try credentials.lookup(registry: endpoint.registry)
+        case .pull:
+            let credentials = self.credentials
+            let registry = endpoint.registry
+            credential = try await onOwnThread { try credentials.lookup(registry: registry) }
         case .login(let given): credential = given
         }
         switch challenge.scheme {
@@ -175,6 +178,14 @@ extension RegistryClient {
         }
         logger.debug("obtained registry token", metadata: ["realm": "\(key.realm)", "scopes": "\(key.scopes)"])
         return token
+    }
+}
+
+/// Runs blocking work (a credential helper: posix_spawn, then waitpid) on a thread of its own, so it does not
+/// hold one of the few threads Swift concurrency runs every task on.
+func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }
 

@@ -95,8 +95,11 @@ private final class AnsweringHandler: ChannelInboundHandler {
                 offset = end
             }
             if answer.closeAfter != nil {
-                context.flush()
-                context.close(promise: nil)
+                // Closed once every byte is written, so the client sees exactly `closeAfter` of them.
+                let channel = context.channel
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer())))).whenComplete { _ in
+                    channel.close(promise: nil)
+                }
             } else {
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             }

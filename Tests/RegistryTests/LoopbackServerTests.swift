@@ -77,7 +77,11 @@ import Testing
             let storageRequests = storage.requests
             #expect(storageRequests.count == 2)
             #expect(storageRequests.allSatisfy { $0.header("Authorization") == nil })
-            #expect(storageRequests[1].header("Range") == "bytes=100000-")
+            // AsyncHTTPClient may drop body parts it buffered when the connection breaks, so the resume point
+            // is whatever reached the file: somewhere inside the bytes sent, never the start.
+            let range = storageRequests[1].header("Range") ?? ""
+            let resumedAt = Int(range.dropFirst("bytes=".count).dropLast()) ?? 0
+            #expect(range.hasPrefix("bytes=") && range.hasSuffix("-") && (1...100_000).contains(resumedAt), "\(range)")
         } catch {
             try await client.shutdown()
             try await registry.stop()

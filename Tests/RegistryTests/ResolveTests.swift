@@ -235,4 +235,27 @@ import Testing
             )
         }
     }
+
+    @Test func aTLSFailureNamesTheHostAndSuggestsCertsDOrInsecure() async throws {
+        let transport = ScriptedTransport { _ in CannedResponse(status: -1) }
+        await #expect {
+            _ = try await Fixture.client(transport).resolve(ImageReference.parse("registry.example:5000/app:1"))
+        } throws: {
+            "\($0)".hasSuffix(
+                #": failed to do request: Head "https://registry.example:5000/v2/app/manifests/1": tls: certificate verify failed; if registry.example:5000 uses a private CA, put it in /etc/containers/certs.d/registry.example:5000/ca.crt, or mark the registry insecure in registries.conf"#
+            )
+        }
+        #expect(transport.requests.count == 1)
+    }
+
+    @Test func anInsecureRegistryThatFailsTLSIsAskedOverPlainHTTPFromThenOn() async throws {
+        let registry = Self.registry()
+        let transport = ScriptedTransport { request in
+            request.url.scheme == "https" ? CannedResponse(status: -1) : registry(request)
+        }
+        let conf = try RegistriesConf.parse(
+            "[[registry]]\nprefix = \"docker.io\"\nlocation = \"docker.io\"\ninsecure = true\n", file: "test.conf")
+        _ = try await Fixture.client(transport, conf: conf).resolve(ImageReference.parse("nginx"))
+        #expect(transport.requests.map { $0.url.scheme } == ["https", "http", "http", "http", "http"])
+    }
 }

@@ -38,6 +38,7 @@ final class ScriptedTransport: HTTPTransport {
             throw TransportError(
                 kind: .connect, reason: "dial tcp \(request.url.authority): connect: connection refused")
         }
+        if canned.status == -1 { throw TransportError(kind: .tls, reason: "certificate verify failed") }
         let chunks = Mutex(canned.chunks)
         let breaksOff = canned.breaksOff
         let body = ResponseBody(pull: { () async throws(TransportError) -> [UInt8]? in
