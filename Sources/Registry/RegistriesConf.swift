@@ -178,6 +178,9 @@ struct RegistryEndpoint: Sendable, Equatable {
         } else if let colon = host.lastIndex(of: ":") {
             host = String(host[..<colon])
         }
-        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        let isIPv4Loopback =
+            octets.count == 4 && octets.first == "127" && octets.allSatisfy { UInt8($0) != nil }
+        return host == "localhost" || host == "::1" || isIPv4Loopback
     }
 }

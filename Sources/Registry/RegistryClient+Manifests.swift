@@ -14,8 +14,13 @@ struct FetchedManifest {
 private struct ManifestProbe: Decodable {
     var schemaVersion: Int?
     var mediaType: String?
-    var manifests: [Descriptor]?
-    var config: Descriptor?
+    var manifests: [AnyJSON]?
+    var config: AnyJSON?
+
+    /// Any value: only whether the key is there matters.
+    struct AnyJSON: Decodable {
+        init(from decoder: Decoder) throws {}
+    }
 }
 
 /// The Accept list containerd sends, in its order. distribution answers a tag GET without the Docker v2
@@ -76,6 +81,11 @@ extension RegistryClient {
             "HEAD", path, to: endpoint, access: .pull(repository: endpoint.repository),
             headers: ["Accept": manifestAccept])
         head.body.discard()
+        if let remaining = head.headers["ratelimit-remaining"] {
+            // Docker Hub's pull budget ("100;w=21600"); a HEAD does not spend it, the GET that follows does.
+            logger.debug(
+                "registry rate limit", metadata: ["registry": "\(endpoint.registry)", "remaining": "\(remaining)"])
+        }
         switch head.status {
         case 200:
             let length = head.headers["Content-Length"].flatMap { Int($0.trimmingSpaces) }

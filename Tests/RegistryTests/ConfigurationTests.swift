@@ -48,6 +48,9 @@ import Testing
         #expect(route.primary.repository == "library/nginx" && !route.primary.insecure)
         #expect(RegistryEndpoint(location: "127.0.0.1:5000/x", insecure: false).insecure)
         #expect(RegistryEndpoint(location: "localhost/x", insecure: false).insecure)
+        #expect(RegistryEndpoint(location: "[::1]:5000/x", insecure: false).insecure)
+        #expect(!RegistryEndpoint(location: "127.0.0.1.evil.example/x", insecure: false).insecure)
+        #expect(!RegistryEndpoint(location: "127.evil.example/x", insecure: false).insecure)
     }
 
     @Test func blockedRegistryErrorNamesTheFile() throws {
