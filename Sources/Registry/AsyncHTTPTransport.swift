@@ -31,6 +31,7 @@ final class AsyncHTTPTransport: HTTPTransport {
         outgoing.method = HTTPMethod(rawValue: request.method)
         for field in request.headers.fields { outgoing.headers.add(name: field.name, value: field.value) }
         if request.url.scheme == "https" { outgoing.tlsConfiguration = request.tls }
+        if let body = request.body { outgoing.body = .bytes(body) }
         let response: HTTPClientResponse
         do {
             response = try await client.execute(outgoing, deadline: .now() + .hours(24))

@@ -60,6 +60,22 @@ enum TokenScopes {
         return realm + (realm.contains("?") ? "&" : "?") + query.joined(separator: "&")
     }
 
+    /// The form body of the OAuth2 refresh-token exchange for an identity token.
+    static func refreshForm(token: String, service: String, scopes: [String]) -> String {
+        var fields = [
+            "grant_type=refresh_token", "refresh_token=" + formEncoded(token), "service=" + formEncoded(service),
+            "client_id=berth",
+        ]
+        fields += scopes.map { "scope=" + formEncoded($0) }
+        return fields.joined(separator: "&")
+    }
+
+    static func formEncoded(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
     static func percentEncoded(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~:/")

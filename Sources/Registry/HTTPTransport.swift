@@ -14,12 +14,18 @@ struct TransportRequest: Sendable {
     var headers: HeaderFields
     /// For https: the roots and verification to use for this registry.
     var tls: TLSConfiguration?
+    /// Only the OAuth2 token exchange sends one.
+    var body: [UInt8]?
 
-    init(method: String, url: RequestURL, headers: HeaderFields = HeaderFields(), tls: TLSConfiguration? = nil) {
+    init(
+        method: String, url: RequestURL, headers: HeaderFields = HeaderFields(), tls: TLSConfiguration? = nil,
+        body: [UInt8]? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.tls = tls
+        self.body = body
     }
 }
 

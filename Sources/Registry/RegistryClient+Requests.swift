@@ -49,11 +49,14 @@ extension RegistryClient {
     }
 
     /// Sends to a URL outside the registry's API (a redirect target, a foreign layer's URL): no credentials.
-    func sendPlain(_ method: String, _ url: RequestURL, headers: HeaderFields) async throws -> TransportResponse {
+    func sendPlain(_ method: String, _ url: RequestURL, headers: HeaderFields, body: [UInt8]? = nil) async throws
+        -> TransportResponse
+    {
         let tls = certificates.tlsConfiguration(
             for: url.authority, insecure: RegistryEndpoint.isLoopback(url.authority))
         do {
-            return try await transport.send(TransportRequest(method: method, url: url, headers: headers, tls: tls))
+            return try await transport.send(
+                TransportRequest(method: method, url: url, headers: headers, tls: tls, body: body))
         } catch {
             throw requestError(error, method: method, url: url.redactingQuery, registry: url.authority)
         }
@@ -151,24 +154,28 @@ extension RegistryClient {
                 url: registry, reason: "token realm \"\(key.realm)\" is not an http(s) URL")
         }
         var headers = HeaderFields()
-        if let credential {
-            // An identity token needs the OAuth2 refresh flow, which is not implemented: ask anonymously.
-            if credential.username == "<token>" {
-                logger.warning(
-                    "identity tokens are not supported; requesting an anonymous token",
-                    metadata: ["registry": "\(registry)"])
-            } else {
-                headers.add("Authorization", "Basic " + credential.basicAuthorization)
-            }
+        var method = "GET"
+        var requestURL = url
+        var body: [UInt8]?
+        if let credential, credential.username == RegistryCredential.identityTokenUsername {
+            // An identity token (an OAuth2 refresh token) is exchanged by POSTing it to the realm, as the
+            // distribution token spec's OAuth2 flow and containerd do; it never goes into a URL.
+            method = "POST"
+            requestURL = RequestURL.parse(key.realm) ?? url
+            headers.add("Content-Type", "application/x-www-form-urlencoded")
+            body = Array(
+                TokenScopes.refreshForm(token: credential.password, service: key.service, scopes: key.scopes).utf8)
+        } else if let credential {
+            headers.add("Authorization", "Basic " + credential.basicAuthorization)
         }
         let sentAt = authorizer.now
-        let response = try await sendPlain("GET", url, headers: headers)
+        let response = try await sendPlain(method, requestURL, headers: headers, body: body)
         guard response.status == 200 else {
             if response.status == 401 {
-                let message = await errorMessage(of: response, method: "GET")
-                throw RegistryError.unauthorized(method: "GET", url: url.description, serverMessage: message)
+                let message = await errorMessage(of: response, method: method)
+                throw RegistryError.unauthorized(method: method, url: requestURL.description, serverMessage: message)
             }
-            throw await statusError("GET", url.description, response)
+            throw await statusError(method, requestURL.description, response)
         }
         guard let body = try? await response.body.collect(upTo: 1 << 20),
             let token = BearerToken.parse(body, now: sentAt)

@@ -6,6 +6,9 @@ public struct RegistryCredential: Sendable, Equatable, CustomStringConvertible {
     public var username: String
     public var password: String
 
+    /// The username Docker's files and helpers give an identity token (an OAuth2 refresh token) under.
+    public static let identityTokenUsername = "<token>"
+
     public init(username: String, password: String) {
         self.username = username
         self.password = password
@@ -124,7 +127,7 @@ struct AuthFile {
         for key in keys {
             guard let entry = auths[key] as? [String: Any] else { continue }
             if let token = entry["identitytoken"] as? String, !token.isEmpty {
-                return RegistryCredential(username: "<token>", password: token)
+                return RegistryCredential(username: RegistryCredential.identityTokenUsername, password: token)
             }
             if let auth = entry["auth"] as? String, !auth.isEmpty {
                 guard let decoded = Data(base64Encoded: auth), let text = String(data: decoded, encoding: .utf8),

@@ -105,4 +105,34 @@ import Testing
             return !"\(error)".contains("wrong")
         }
     }
+
+    @Test func anIdentityTokenIsExchangedByPostingItNeverInTheURL() async throws {
+        let transport = ScriptedTransport { request in
+            if request.url.host == "auth.example" {
+                let form = String(decoding: request.body ?? [], as: UTF8.self)
+                guard request.method == "POST", form.contains("grant_type=refresh_token"),
+                    form.contains("refresh_token=refresh%2Fsecret")
+                else { return .status(401) }
+                return .ok(Array(#"{"access_token":"good-token"}"#.utf8))
+            }
+            guard request.headers["Authorization"] == "Bearer good-token" else {
+                return .status(401, [("WWW-Authenticate", Self.challenge)])
+            }
+            return .status(404)
+        }
+        let home = Fixture.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: home + "/.docker", withIntermediateDirectories: true)
+        try Data(#"{"auths":{"registry.example":{"identitytoken":"refresh/secret"}}}"#.utf8)
+            .write(to: URL(fileURLWithPath: home + "/.docker/config.json"))
+        let client = Fixture.client(transport, settings: Fixture.settings(environment: ["HOME": home]))
+        await #expect {
+            _ = try await client.resolve(ImageReference.parse("registry.example/team/app:1"))
+        } throws: { "\($0)".hasSuffix(": not found") }
+        let exchange = transport.requests.first { $0.url.host == "auth.example" }
+        #expect(exchange?.url.description == "https://auth.example/token")
+        #expect(
+            String(decoding: exchange?.body ?? [], as: UTF8.self)
+                == "grant_type=refresh_token&refresh_token=refresh%2Fsecret&service=registry.example&client_id=berth"
+                + "&scope=repository%3Ateam%2Fapp%3Apull")
+    }
 }
