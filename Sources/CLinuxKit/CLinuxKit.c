@@ -167,20 +167,27 @@ int bk_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[
 }
 
 static int spawn_with(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_process_group,
-                      const char *stdout_path, const char *stderr_path, int block_signals, int extra_fd);
+                      const char *stdin_path, const char *stdout_path, const char *stderr_path, int block_signals,
+                      int extra_fd);
 
 int bk_spawn_logged(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_process_group,
                     const char *stdout_path, const char *stderr_path) {
-    return spawn_with(pid, path, argv, envp, new_process_group, stdout_path, stderr_path, 0, -1);
+    return spawn_with(pid, path, argv, envp, new_process_group, NULL, stdout_path, stderr_path, 0, -1);
+}
+
+int bk_spawn_with_input(pid_t *pid, const char *path, char *const argv[], char *const envp[], const char *stdin_path,
+                        const char *stdout_path, const char *stderr_path) {
+    return spawn_with(pid, path, argv, envp, 0, stdin_path, stdout_path, stderr_path, 0, -1);
 }
 
 int bk_spawn_shim(pid_t *pid, const char *path, char *const argv[], char *const envp[], const char *stdout_path,
                   const char *stderr_path, int extra_fd) {
-    return spawn_with(pid, path, argv, envp, 1, stdout_path, stderr_path, 1, extra_fd);
+    return spawn_with(pid, path, argv, envp, 1, NULL, stdout_path, stderr_path, 1, extra_fd);
 }
 
 static int spawn_with(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_process_group,
-                      const char *stdout_path, const char *stderr_path, int block_signals, int extra_fd) {
+                      const char *stdin_path, const char *stdout_path, const char *stderr_path, int block_signals,
+                      int extra_fd) {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attributes;
     int rc = posix_spawn_file_actions_init(&actions);
@@ -190,7 +197,9 @@ static int spawn_with(pid_t *pid, const char *path, char *const argv[], char *co
         posix_spawn_file_actions_destroy(&actions);
         return rc;
     }
-    if (stdout_path != NULL || stderr_path != NULL) {
+    if (stdin_path != NULL) {
+        posix_spawn_file_actions_addopen(&actions, 0, stdin_path, O_RDONLY, 0);
+    } else if (stdout_path != NULL || stderr_path != NULL) {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     }
     if (stdout_path != NULL) {

@@ -9,6 +9,8 @@ public struct Descriptor: Codable, Sendable {
     public var size: Int64
     public var annotations: [String: String]?
     public var platform: Platform?
+    /// Where else the blob may be fetched from: Docker's foreign (Windows base) layers name their home here.
+    public var urls: [String]?
 
     public static let refNameAnnotation = "org.opencontainers.image.ref.name"
     /// containerd and Docker ≥ 25 record the full image name here; ref.name may hold only a tag.

@@ -26,6 +26,26 @@ public enum ProcessSpawner {
         return pid
     }
 
+    /// Like `spawn`, with stdin read from `stdinPath`: for helpers that take their request on stdin
+    /// (docker-credential-* reads the server URL there).
+    public static func spawn(
+        _ path: String, arguments: [String], environment: [String], stdinPath: String, stdoutPath: String,
+        stderrPath: String
+    ) throws(SyscallError) -> pid_t {
+        var cArgs = ([path] + arguments).map { strdup($0) }
+        cArgs.append(nil)
+        var cEnv = environment.map { strdup($0) }
+        cEnv.append(nil)
+        defer {
+            cArgs.forEach { free($0) }
+            cEnv.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let rc = bk_spawn_with_input(&pid, path, cArgs, cEnv, stdinPath, stdoutPath, stderrPath)
+        guard rc == 0 else { throw SyscallError("spawn \(path)", errno: rc) }
+        return pid
+    }
+
     /// Starts berth-shim: all signals blocked from its first instruction, its own process group, output
     /// to a log, and `readyFD` (if any) as its fd 3.
     public static func spawnShim(

@@ -52,6 +52,9 @@ int bk_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[
 // that must not share the daemon's terminal or pipes. Either path may be NULL to inherit.
 int bk_spawn_logged(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_process_group,
                     const char *stdout_path, const char *stderr_path);
+// The same with stdin read from a file, for helpers that take their request on stdin (docker-credential-*).
+int bk_spawn_with_input(pid_t *pid, const char *path, char *const argv[], char *const envp[], const char *stdin_path,
+                        const char *stdout_path, const char *stderr_path);
 // For berth-shim: like bk_spawn_logged, but the child starts with every signal blocked (so a stop
 // signal sent the instant it exists is queued, not fatal) and, when extra_fd >= 0, gets it as fd 3.
 int bk_spawn_shim(pid_t *pid, const char *path, char *const argv[], char *const envp[], const char *stdout_path,

@@ -1,7 +1,0 @@
-import Testing
-
-@testable import Registry
-
-@Suite struct RegistryTargetTests {
-    @Test func theTargetLinks() { _ = Registry.self }
-}
