@@ -164,23 +164,12 @@ struct RegistryEndpoint: Sendable, Equatable {
         registry = parts.first.map(String.init) ?? location
         if registry == "index.docker.io" { registry = ImageReference.defaultDomain }
         repository = parts.count > 1 ? String(parts[1]) : ""
-        // Docker treats 127.0.0.0/8 as an insecure registry by default; loopback traffic never leaves the host.
-        self.insecure = insecure || RegistryEndpoint.isLoopback(registry)
+        // Unlike Docker, which treats 127.0.0.0/8 as insecure, TLS is verified unless registries.conf says
+        // otherwise, as containers/image (Podman, skopeo) does: a local registry's CA belongs in certs.d, and
+        // a broken one must fail here as it would against the real registry.
+        self.insecure = insecure
     }
 
     /// The host:port to connect to: Docker Hub's API lives on registry-1.docker.io (containerd resolver.go).
     var serverAuthority: String { registry == ImageReference.defaultDomain ? "registry-1.docker.io" : registry }
-
-    static func isLoopback(_ authority: String) -> Bool {
-        var host = authority
-        if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
-            host = String(host[host.index(after: host.startIndex)..<close])
-        } else if let colon = host.lastIndex(of: ":") {
-            host = String(host[..<colon])
-        }
-        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        let isIPv4Loopback =
-            octets.count == 4 && octets.first == "127" && octets.allSatisfy { UInt8($0) != nil }
-        return host == "localhost" || host == "::1" || isIPv4Loopback
-    }
 }

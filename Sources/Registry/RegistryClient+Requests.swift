@@ -52,8 +52,7 @@ extension RegistryClient {
     func sendPlain(_ method: String, _ url: RequestURL, headers: HeaderFields, body: [UInt8]? = nil) async throws
         -> TransportResponse
     {
-        let tls = certificates.tlsConfiguration(
-            for: url.authority, insecure: RegistryEndpoint.isLoopback(url.authority))
+        let tls = certificates.tlsConfiguration(for: url.authority, insecure: false)
         do {
             return try await transport.send(
                 TransportRequest(method: method, url: url, headers: headers, tls: tls, body: body))

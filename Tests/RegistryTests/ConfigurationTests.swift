@@ -46,10 +46,10 @@ import Testing
         let route = try RegistriesConf.empty.route(for: ImageReference.parse("nginx"))
         #expect(route.primary.registry == "docker.io" && route.primary.serverAuthority == "registry-1.docker.io")
         #expect(route.primary.repository == "library/nginx" && !route.primary.insecure)
-        #expect(RegistryEndpoint(location: "127.0.0.1:5000/x", insecure: false).insecure)
-        #expect(RegistryEndpoint(location: "localhost/x", insecure: false).insecure)
-        #expect(RegistryEndpoint(location: "[::1]:5000/x", insecure: false).insecure)
-        #expect(!RegistryEndpoint(location: "127.0.0.1.evil.example/x", insecure: false).insecure)
+        // Loopback registries are verified too (containers/image's rule, not Docker's 127.0.0.0/8 exception).
+        #expect(!RegistryEndpoint(location: "127.0.0.1:5000/x", insecure: false).insecure)
+        #expect(!RegistryEndpoint(location: "localhost/x", insecure: false).insecure)
+        #expect(!RegistryEndpoint(location: "[::1]:5000/x", insecure: false).insecure)
         #expect(!RegistryEndpoint(location: "127.evil.example/x", insecure: false).insecure)
     }
 
