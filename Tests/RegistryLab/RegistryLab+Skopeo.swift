@@ -6,7 +6,9 @@ extension RegistryLab {
     /// Copies the OCI layout `layout` (a directory, optionally `DIR:REF` to pick a `ref.name`) to
     /// `docker://HOST/<tag>` (`tag` like `r/plain:1`) and returns the digest of what was pushed: the
     /// manifest, or with `all` the index and every image in it. `.keep` preserves the layout's digests;
-    /// `.gzip`/`.zstd` recompress the layers.
+    /// `.gzip`/`.zstd` recompress the layers. skopeo run as root remembers where blobs are
+    /// (/var/lib/containers/cache) and reuses a blob the registry already holds whatever its compression:
+    /// push `.zstd` first, or to its own lab, when the same layer went in gzip before.
     @discardableResult
     public func push(
         layout: String, tag: String, compression: Compression = .keep, all: Bool = false,

@@ -29,6 +29,15 @@ struct RegistryLabTests {
         #expect(!FileManager.default.fileExists(atPath: lab.directory))
     }
 
+    @Test func plainHTTPWhenTLSIsOff() throws {
+        let lab = try RegistryLab.start(.init(tls: false))
+        defer { lab.stop() }
+        #expect(lab.baseURL.hasPrefix("http://127.0.0.1:"))
+        try lab.push(layout: LabImages.busybox, tag: "r/http:1")
+        #expect(try !lab.inspectRaw("r/http:1").isEmpty)
+        #expect(try curl(["\(lab.baseURL)/v2/"]).code == "200")
+    }
+
     @Test func htpasswdTakesTheUserAndRefusesOthers() throws {
         let lab = try RegistryLab.start(.init(auth: .htpasswd(user: Self.user, password: Self.password)))
         defer { lab.stop() }
