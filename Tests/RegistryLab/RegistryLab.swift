@@ -3,9 +3,10 @@
 //     let lab = try RegistryLab.start(.init(auth: .token(user: "berth", password: "s3cret")))
 //     defer { lab.stop() }
 //     let digest = try lab.push(layout: LabImages.busybox, tag: "r/plain:1")  // skopeo, oci: → docker://
+//     let before = lab.tokenRequests.count  // skopeo's push asked the realm too
 //     // point the client under test at lab.host ("127.0.0.1:PORT"), trusting lab.caCertificatePath or
-//     // lab.certsDirectory (certs.d layout), with lab.username / lab.password
-//     #expect(lab.tokenRequests.count == 1)
+//     // lab.certsDirectory (certs.d layout), with lab.username / lab.password; pull r/plain:1 twice
+//     #expect(lab.tokenRequests.count == before + 1)  // the token was cached
 //
 // - `start` runs `/usr/bin/docker-registry serve` on 127.0.0.1 at a free port with its own storage under
 //   a temporary directory, TLS from a CA the lab makes with openssl (server certificate for IP:127.0.0.1
@@ -24,8 +25,8 @@
 //   on disk so a verifying pull must fail.
 // - `LabImages` builds layouts from the fixtures (`make fixtures`): a multi-arch index with an
 //   attestation entry, and an image with an uncompressed layer.
-// Needs root (like the other suites on real programs) and the programs `RegistryLab.isAvailable` checks;
-// `scripts/install-deps.sh` installs them.
+// Needs root (like the other suites on real programs) and the programs `RegistryLab.isAvailable` checks
+// (docker-registry, skopeo, htpasswd, openssl, curl, gzip); `scripts/install-deps.sh` installs them.
 import Foundation
 import NIOCore
 import NIOPosix

@@ -5,7 +5,7 @@ import Testing
 /// The lab itself, against the real programs: each option does what berth-pull tests will rely on.
 @Suite(
     "RegistryLab on docker-registry and skopeo", .serialized,
-    .enabled(if: RegistryLab.isAvailable, "needs root, docker-registry, skopeo, htpasswd, openssl, curl"),
+    .enabled(if: RegistryLab.isAvailable, "needs root, docker-registry, skopeo, htpasswd, openssl, curl, gzip"),
     .enabled(if: LabImages.haveFixtures, "needs the fixtures: run `make fixtures`"))
 struct RegistryLabTests {
     static let user = "berth"
@@ -89,6 +89,9 @@ struct RegistryLabTests {
         #expect(lab.blobServerURL?.hasPrefix("http://127.0.0.2:") == true)
         #expect(try curl(["-H", "Authorization: Bearer x", url]).code == "400")
         let size = layerBytes.count
+        let head = try curl(["-I", url])
+        let announced = String(decoding: head.body, as: UTF8.self).lowercased()
+        #expect(head.code == "200" && announced.contains("content-length: \(size)\r\n"))
         let ranged = try curl(["-r", "1000-", url])
         #expect(ranged.code == "206" && ranged.body == layerBytes.dropFirst(1000))
         lab.failNextBlobRequestsWith403(count: 1)
