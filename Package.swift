@@ -109,6 +109,19 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
 
+        // A real registry on loopback for tests (Debian's docker-registry, skopeo, openssl); a library the
+        // registry and integration tests share.
+        .target(
+            name: "RegistryLab",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/RegistryLab"
+        ),
+
         .testTarget(name: "ECSModelTests", dependencies: ["ECSModel"]),
         .testTarget(name: "IsolationTests", dependencies: ["Isolation"]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "LinuxKit"]),
@@ -116,7 +129,7 @@ let package = Package(
         .testTarget(
             name: "RegistryTests",
             dependencies: [
-                "Registry", "Images",
+                "Registry", "Images", "RegistryLab",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -132,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Isolation", "Engine", "Images", "Registry", "ECSModel", "Cgroups",
+                "Isolation", "Engine", "Images", "Registry", "ECSModel", "Cgroups", "RegistryLab",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -19,6 +19,10 @@ packages=(
   # /etc/protocols and /etc/services, which every installed Debian has and a minimal root lacks: without
   # them nftables lists protocol numbers ("6 . 80"), not names ("tcp . 80").
   netbase
+  # The registry lab (Tests/RegistryLab): a real registry on loopback (docker-registry: distribution
+  # 2.8.2), skopeo to push images into it, htpasswd -B for bcrypt users (apache2-utils), and openssl for
+  # its test CA and token-signing certificate; gzip for an uncompressed-layer image.
+  docker-registry skopeo apache2-utils openssl gzip
   # The network benchmark test (BERTH_NETWORK_BENCH=1): wrk and iperf3 against nginx.
   wrk iperf3
   # A JVM task: its image is built from Debian's JRE.
@@ -36,9 +40,9 @@ if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  # Debian's nginx and iperf3 packages would start host services where a service manager runs; berth only
-  # needs their files, so keep services from starting during the install (and leave a policy that was
-  # already there alone).
+  # Debian's nginx, iperf3 and docker-registry packages would start host services where a service manager
+  # runs; berth only needs their files, so keep services from starting during the install (and leave a
+  # policy that was already there alone).
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
     trap 'rm -f /usr/sbin/policy-rc.d' EXIT
