@@ -14,9 +14,15 @@ import Testing
     static let manifest = Fixture.manifest(config: config, layer: layer)
     static let manifestDigest = Fixture.digest(manifest)
 
-    func settings(home: String) -> RegistrySettings {
-        RegistrySettings(
-            registriesConfPath: home + "/absent.conf", certsDirectories: [], environment: ["HOME": home],
+    /// `insecure`: registries.conf marks that registry insecure (plain HTTP after a failed TLS handshake).
+    func settings(home: String, insecure: String? = nil) throws -> RegistrySettings {
+        if let insecure {
+            try "[[registry]]\nlocation = \"\(insecure)\"\ninsecure = true\n".write(
+                toFile: home + "/registries.conf", atomically: true, encoding: .utf8)
+        }
+        return RegistrySettings(
+            registriesConfPath: home + (insecure == nil ? "/absent.conf" : "/registries.conf"), certsDirectories: [],
+            environment: ["HOME": home],
             retry: RetryPolicy(attempts: 3, initialDelay: 0.01, multiplier: 2, maximumDelay: 0.05, jitter: 0))
     }
 
@@ -62,7 +68,8 @@ import Testing
         let home = Fixture.temporaryDirectory()
         _ = try RegistryCredentials(environment: ["HOME": home])
             .store(registry: registry.authority, RegistryCredential(username: "tester", password: "pa55word"))
-        let client = try RegistryClient(settings: settings(home: home), logger: CapturedLog().logger)
+        let client = try RegistryClient(
+            settings: try settings(home: home, insecure: registry.authority), logger: CapturedLog().logger)
         do {
             let image = try await client.resolve(ImageReference.parse("\(registry.authority)/team/app:1"))
             #expect(image.manifestDigest == Self.manifestDigest && image.configBytes == Self.config)
@@ -95,7 +102,7 @@ import Testing
 
     @Test func refusedConnectionReadsAsGoThroughAsyncHTTPClient() async throws {
         let home = Fixture.temporaryDirectory()
-        var settings = settings(home: home)
+        var settings = try settings(home: home)
         settings.retry = .once
         let client = try RegistryClient(settings: settings, logger: CapturedLog().logger)
         await #expect {

@@ -88,9 +88,8 @@ public actor ImagePuller {
         let upToDate = previous?.id == config.id.description
 
         board.change { report in
-            report.header =
-                reference.tag.map { "\($0): Pulling from \(reference.familiarRepository)" }
-                ?? "Pulling from \(reference.familiarRepository)"
+            // Docker names the repository by its path on the registry: "latest: Pulling from library/nginx".
+            report.header = "\(reference.tag ?? reference.digest ?? ""): Pulling from \(reference.path)"
             report.digest = remote.digest.description
             report.layers = remote.manifest.layers.enumerated().map { position, layer in
                 let present = store.hasLayer(config.diffIDs[position])
