@@ -42,19 +42,39 @@ final class DaemonEndToEndTests {
     /// Tasks reach this suite's metadata endpoint where they reach ECS's, on a port of its own.
     static let metadataAddress = "169.254.170.2"
 
-    func startDaemon() throws {
+    func startDaemon(extraArguments: [String] = [], environment: [String: String] = [:]) throws {
         daemon = try launchBerthd(
             [
                 "--root", root, "--run-directory", runDirectory, "--listen", "127.0.0.1:\(port)",
                 "--stop-tasks-on-exit", "--metadata-listen", "\(Self.metadataAddress):\(metadataPort)",
-            ] + Self.networkArguments, socket: socketPath)
+            ] + Self.networkArguments + extraArguments, socket: socketPath, environment: environment)
     }
 
+    /// A registries.conf that blocks Docker Hub, which every test berthd reads unless a test gives its own:
+    /// a task whose image is missing must never send a test's traffic to a registry off this machine.
+    static let offlineRegistriesConf: String = {
+        let path = BerthHarness.makeTemporaryDirectory(prefix: "berth-it-registries-") + "/registries.conf"
+        let text = """
+            [[registry]]
+            prefix = "docker.io"
+            location = "docker.io"
+            blocked = true
+
+            """
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }()
+
     /// berthd with `arguments`, once its socket exists (for up to 10 s).
-    func launchBerthd(_ arguments: [String], socket: String) throws -> Process {
+    func launchBerthd(_ arguments: [String], socket: String, environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berthd")
-        process.arguments = arguments
+        process.arguments =
+            arguments.contains("--registries-conf")
+            ? arguments : arguments + ["--registries-conf", Self.offlineRegistriesConf]
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
+        }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -668,7 +688,7 @@ final class DaemonEndToEndTests {
     func berthdRefusal(_ arguments: [String]) -> (status: Int32, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berthd")
-        process.arguments = arguments
+        process.arguments = arguments + ["--registries-conf", Self.offlineRegistriesConf]
         let result = Self.run(process)
         return (result.status, result.stderr)
     }

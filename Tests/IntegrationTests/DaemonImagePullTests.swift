@@ -1,0 +1,119 @@
+import Foundation
+import RegistryLab
+import Testing
+
+/// RunTask pulling on demand from a real registry (docker-registry on loopback, token realm, blobs
+/// redirected to a second host), as Fargate does: one download for tasks that start together, the pull's
+/// times on the task, failures as TaskFailedToStart with containerd's words, and `berth images` going
+/// through the berthd that pulled.
+extension DaemonEndToEndTests {
+    /// `berth images …` as a user runs it while berthd is up: no --root, berthd's socket in BERTH_SOCKET.
+    func imagesThroughBerthd(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berth")
+        process.arguments = ["images"] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["BERTH_SOCKET": socketPath]) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
+    }
+
+    func register(_ family: String, image: String) throws {
+        let definition: [String: Any] = [
+            "family": family, "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256",
+            "memory": "512",
+            "containerDefinitions": [
+                [
+                    "name": "main", "image": image, "entryPoint": ["/bin/sh", "-c", "echo pulled-ok; exec sleep 600"],
+                    "stopTimeout": 2,
+                ]
+            ],
+        ]
+        let path = "\(root)/\(family).json"
+        FileManager.default.createFile(atPath: path, contents: try JSONSerialization.data(withJSONObject: definition))
+        let registered = ecs(["register-task-definition", "--cli-input-json", "file://\(path)"])
+        #expect(registered.status == 0, "\(registered.stderr)")
+    }
+
+    func stoppedTask(_ family: String) throws -> [String: Any] {
+        let run = ecs([
+            "run-task", "--launch-type", "FARGATE", "--network-configuration", Self.networkConfiguration,
+            "--task-definition", family,
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let arn = try #require((run.json["tasks"] as? [[String: Any]])?.first?["taskArn"] as? String)
+        #expect(ecs(["wait", "tasks-stopped", "--tasks", arn]).status == 0)
+        return describe(arn)
+    }
+
+    @Test(.enabled(if: RegistryLab.isAvailable && LabImages.haveFixtures))
+    func runTaskPullsOnDemandWithOneDownloadAndFailsAsFargateDoes() throws {
+        let lab = try RegistryLab.start(.init(auth: .token(user: "berth", password: "task-pw"), redirectBlobs: true))
+        defer { lab.stop() }
+        // The probe image: its /probe layer is in no image this suite's store holds, so it must be downloaded.
+        _ = try lab.push(layout: "\(harness.fixtures)/probe", tag: "r/app:1")
+        let manifest = try JSONSerialization.jsonObject(with: try lab.inspectRaw("r/app:1")) as? [String: Any]
+        let layer = try #require((manifest?["layers"] as? [[String: Any]])?.last?["digest"] as? String)
+        let authFile = "\(root)/registry-auth.json"
+        try lab.writeAuthFile(to: authFile)
+        // This test's berthd trusts the lab's CA and reads the lab user's credentials; Docker Hub stays blocked.
+        stopDaemon(signal: SIGTERM)
+        try startDaemon(
+            extraArguments: ["--registry-certs-dir", lab.certsDirectory],
+            environment: ["REGISTRY_AUTH_FILE": authFile])
+
+        let name = "\(lab.host)/r/app:1"
+        try register("pulled", image: name)
+        let before = lab.blobServerRequests.count
+        let arns = try runTask("pulled", count: 2)
+        defer {
+            for arn in arns { _ = ecs(["stop-task", "--task", arn]) }
+            _ = ecs(["wait", "tasks-stopped", "--tasks"] + arns)
+        }
+        #expect(arns.count == 2)
+        let layerGets = lab.blobServerRequests.dropFirst(before).filter {
+            $0.method == "GET" && $0.path.hasSuffix("/\(layer.dropFirst(7))/data")
+        }
+        #expect(layerGets.count == 1, "two tasks starting together share one download: \(layerGets)")
+        for arn in arns {
+            let task = describe(arn)
+            #expect(task["lastStatus"] as? String == "RUNNING")
+            #expect(task["pullStartedAt"] != nil && task["pullStoppedAt"] != nil, "\(task)")
+        }
+        let listed = try imagesThroughBerthd(["ls"])
+        #expect(listed.status == 0 && listed.stdout.contains("\(lab.host)/r/app"), "\(listed)")
+
+        // Through berthd, the same store: already there, and in use by the running tasks.
+        let again = try imagesThroughBerthd(["pull", name])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("Status: Image is up to date for \(name)"), "\(again.stdout)")
+        let removal = try imagesThroughBerthd(["rm", name])
+        #expect(removal.status != 0, "\(removal.stdout)")
+        #expect(removal.stderr.contains("conflict: unable to remove repository reference"), "\(removal.stderr)")
+
+        try register("missing", image: "\(lab.host)/r/app:nope")
+        let missing = try stoppedTask("missing")
+        #expect(missing["stopCode"] as? String == "TaskFailedToStart", "\(missing)")
+        let reason = missing["stoppedReason"] as? String ?? ""
+        #expect(
+            reason.hasPrefix(
+                "CannotPullContainerError: pull image '\(lab.host)/r/app:nope' for container 'main': failed to resolve"),
+            "\(reason)")
+        #expect(reason.contains("\(lab.host)/r/app:nope: not found"), "\(reason)")
+
+        // Docker Hub is blocked for every test berthd: nothing leaves this machine, and the task says why.
+        try register("hub", image: "nosuch-image-for-berth-tests")
+        let hub = try stoppedTask("hub")
+        #expect(hub["stopCode"] as? String == "TaskFailedToStart", "\(hub)")
+        #expect((hub["stoppedReason"] as? String ?? "").contains("blocked"), "\(hub)")
+    }
+}
