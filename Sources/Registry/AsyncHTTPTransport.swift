@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -11,8 +12,10 @@ import NIOSSL
 /// `HTTPTransport` on AsyncHTTPClient, configured so the protocol code sees every response as it is:
 /// no redirects followed (Authorization must not follow them to object storage), no decompression
 /// (digests are of the bytes as served), no connection retries (the pull's retry policy decides).
-final class AsyncHTTPTransport: HTTPTransport {
+final class AsyncHTTPTransport: HTTPTransport, @unchecked Sendable {
     private let client: HTTPClient
+    private let lock = NSLock()
+    private var isShutDown = false
 
     init() {
         var configuration = HTTPClient.Configuration()
@@ -24,7 +27,21 @@ final class AsyncHTTPTransport: HTTPTransport {
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    func shutdown() async throws { try await client.shutdown() }
+    func shutdown() async throws {
+        guard
+            lock.withLock({ () -> Bool in
+                defer { isShutDown = true }
+                return !isShutDown
+            })
+        else { return }
+        try await client.shutdown()
+    }
+
+    /// A client dropped without `shutdown()` (a daemon refusing to start after making it) is shut down here:
+    /// AsyncHTTPClient traps on a client that is deinitialised while still running.
+    deinit {
+        if !isShutDown { try? client.syncShutdown() }
+    }
 
     func send(_ request: TransportRequest) async throws(TransportError) -> TransportResponse {
         var outgoing = HTTPClientRequest(url: request.url.description)

@@ -170,17 +170,6 @@ struct Berthd: AsyncParsableCommand {
         guard imageCleanupInterval >= 0, imageCleanupAge >= 0 else {
             throw ValidationError("--image-cleanup-interval and --image-cleanup-age take seconds (0 or more)")
         }
-        var registrySettings = RegistrySettings.standard(environment: ProcessInfo.processInfo.environment)
-        if let registriesConf { registrySettings.registriesConfPath = registriesConf }
-        if !registryCertsDir.isEmpty { registrySettings.certsDirectories = registryCertsDir }
-        let registry: RegistryClient
-        do {
-            registry = try RegistryClient(settings: registrySettings, logger: logger)
-        } catch {
-            throw ValidationError("berthd cannot set up its registry client: \(error)")
-        }
-        engine.puller = ImagePuller(store: images, client: registry, logger: logger)
-        engine.pullBehavior = pullBehavior
         do {
             // berthd holds the instance's lock: what of it the kernel has and the store does not know was left by a
             // berthd that is gone, and is reclaimed.
@@ -199,6 +188,18 @@ struct Berthd: AsyncParsableCommand {
                 logger.warning("cannot add the metadata endpoint's address", metadata: ["error": "\(error)"])
             }
         }
+        var registrySettings = RegistrySettings.standard(environment: ProcessInfo.processInfo.environment)
+        if let registriesConf { registrySettings.registriesConfPath = registriesConf }
+        if !registryCertsDir.isEmpty { registrySettings.certsDirectories = registryCertsDir }
+        // Made once nothing before it can refuse the start: an AsyncHTTPClient must be shut down, not dropped.
+        let registry: RegistryClient
+        do {
+            registry = try RegistryClient(settings: registrySettings, logger: logger)
+        } catch {
+            throw ValidationError("berthd cannot set up its registry client: \(error)")
+        }
+        engine.puller = ImagePuller(store: images, client: registry, logger: logger)
+        engine.pullBehavior = pullBehavior
         let metadataHandler = MetadataHandler()
         let metadata = await startMetadataEndpoint(metadataListener, handler: metadataHandler, logger: logger)
         if metadata != nil { engine.metadataEndpoint = metadataListener.baseURL }

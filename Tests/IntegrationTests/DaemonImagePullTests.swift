@@ -55,7 +55,7 @@ extension DaemonEndToEndTests {
         return describe(arn)
     }
 
-    @Test(.enabled(if: RegistryLab.isAvailable && LabImages.haveFixtures))
+    @Test(.enabled(if: RegistryLab.isAvailable))
     func runTaskPullsOnDemandWithOneDownloadAndFailsAsFargateDoes() throws {
         let lab = try RegistryLab.start(.init(auth: .token(user: "berth", password: "task-pw"), redirectBlobs: true))
         defer { lab.stop() }

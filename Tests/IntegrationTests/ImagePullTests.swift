@@ -7,7 +7,7 @@ import Testing
 /// redirects to a second host, zstd, plain and multi-arch images, and every way a pull fails.
 @Suite(
     "berth images pull against a real registry", .serialized,
-    .enabled(if: RegistryLab.isAvailable && LabImages.haveFixtures))
+    .enabled(if: RegistryLab.isAvailable))
 final class ImagePullTests {
     let harness: BerthHarness
     let root: String
@@ -259,5 +259,34 @@ final class ImagePullTests {
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("connection refused"), "\(refused.stderr)")
         #expect(names() == ["docker.io/library/nginx:kept"])
+    }
+
+    @Test func onATerminalTheLayerLinesAreRedrawnInPlace() throws {
+        let lab = try RegistryLab.start()
+        defer { lab.stop() }
+        _ = try lab.push(layout: LabImages.busybox, tag: "r/tty:1")
+        // script(1) gives berth a pseudo-terminal as its standard output.
+        let command = [
+            "\(harness.binDirectory)/berth", "images", "pull", "--root", root, "--registry-certs-dir",
+            lab.certsDirectory, "--registries-conf", "\(home)/absent.conf", "\(lab.host)/r/tty:1",
+        ].joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qefc", command, "/dev/null"]
+        process.environment = [
+            "PATH": "/usr/bin:/bin", "HOME": home, "BERTH_SOCKET": "\(home)/none.sock", "TERM": "xterm",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("\u{1B}[2K"), "lines are cleared and rewritten: \(text.debugDescription)")
+        #expect(text.contains(": Pull complete") && text.contains("Status: Downloaded newer image"), "\(text)")
+        // A pipe gets no escapes at all.
+        let piped = try berth(["images", "pull", "\(lab.host)/r/tty:1"], lab: lab)
+        #expect(!piped.stdout.contains("\u{1B}"), "\(piped.stdout.debugDescription)")
     }
 }
