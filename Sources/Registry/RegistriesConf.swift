@@ -18,7 +18,8 @@ struct RegistriesConf: Sendable, Equatable {
         var location: String
         var insecure: Bool
         var blocked: Bool
-        var mirrorByDigestOnly: Bool
+        /// nil when the file does not say: berth then keeps mirrors to digests (see RegistryRoute).
+        var mirrorByDigestOnly: Bool?
         var mirrors: [Mirror]
     }
 
@@ -62,7 +63,7 @@ struct RegistriesConf: Sendable, Equatable {
             entries.append(
                 Entry(
                     prefix: prefix, location: location, insecure: table.insecure ?? false,
-                    blocked: table.blocked ?? false, mirrorByDigestOnly: table.mirrorByDigestOnly ?? false,
+                    blocked: table.blocked ?? false, mirrorByDigestOnly: table.mirrorByDigestOnly,
                     mirrors: (table.mirror ?? []).map { Mirror(location: $0.location, insecure: $0.insecure ?? false) }
                 ))
         }
@@ -104,7 +105,8 @@ struct RegistriesConf: Sendable, Equatable {
         }
         return RegistryRoute(
             primary: RegistryEndpoint(location: rewrite(entry.location), insecure: entry.insecure),
-            mirrors: entry.mirrors.map { RegistryEndpoint(location: rewrite($0.location), insecure: $0.insecure) })
+            mirrors: entry.mirrors.map { RegistryEndpoint(location: rewrite($0.location), insecure: $0.insecure) },
+            mirrorsAnswerTags: entry.mirrorByDigestOnly == false)
     }
 
     private struct Document: Decodable {
@@ -133,18 +135,21 @@ struct RegistriesConf: Sendable, Equatable {
 
 /// Which registries to ask for one image, in order.
 ///
-/// Mirrors serve only content named by digest (manifests by digest, configs, layers); a tag is always
-/// resolved on the primary, whatever `mirror-by-digest-only` says. containers/image would let a mirror
-/// answer tags unless that flag is set, but a mirror is a cache someone else runs: a stale or hostile one
-/// could hand back an old or different image for `:latest` and nothing could tell. Content addressed by
-/// digest is verified byte for byte, so a mirror can speed it up but never change it (containerd's
-/// hosts.toml draws the same line between "resolve" and "pull").
+/// Mirrors serve content named by digest (manifests by digest, configs, layers), each mirror in order, then
+/// the primary. A tag is resolved on the primary alone unless the entry says `mirror-by-digest-only = false`
+/// in so many words: containers/image lets mirrors answer tags by default, but a mirror is a cache someone
+/// else runs, and a stale or hostile one could hand back an old or different image for `:latest` that
+/// nothing could tell from the real one. Content addressed by digest is verified byte for byte, so a mirror
+/// can speed it up but never change it (containerd's hosts.toml draws the same line between "resolve" and
+/// "pull"). A user who wants mirrors to answer tags (an offline machine behind a pull-through cache) says so.
 struct RegistryRoute: Sendable, Equatable {
     var primary: RegistryEndpoint
     var mirrors: [RegistryEndpoint]
+    /// registries.conf set `mirror-by-digest-only = false` for this entry.
+    var mirrorsAnswerTags = false
 
-    /// For a tag: the primary alone.
-    var forTags: [RegistryEndpoint] { [primary] }
+    /// For a tag: the primary alone, or the mirrors first when the file allows it.
+    var forTags: [RegistryEndpoint] { mirrorsAnswerTags ? mirrors + [primary] : [primary] }
     /// For digests: each mirror in order, then the primary.
     var forDigests: [RegistryEndpoint] { mirrors + [primary] }
 }

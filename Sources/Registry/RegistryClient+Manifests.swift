@@ -74,8 +74,26 @@ extension RegistryClient {
 
     /// HEAD on the primary (Docker Hub does not count it against the rate limit); its digest and length are
     /// trusted and the manifest is then fetched by digest. Without them the tag is fetched and hashed.
+    /// The tag on each endpoint `route.forTags` names, in order (the primary alone unless registries.conf
+    /// lets mirrors answer tags).
     private func resolveTag(_ tag: String, route: RegistryRoute, name: String) async throws -> FetchedManifest {
-        let endpoint = route.primary
+        let endpoints = route.forTags
+        var lastError: Error = RegistryError.notFound(reference: name)
+        for endpoint in endpoints {
+            do {
+                return try await resolveTag(tag, on: endpoint, route: route, name: name)
+            } catch let error as RegistryError where endpoint != endpoints.last {
+                logger.info(
+                    "mirror failed; trying the next", metadata: ["mirror": "\(endpoint.registry)", "error": "\(error)"])
+                lastError = error
+            }
+        }
+        throw lastError
+    }
+
+    private func resolveTag(_ tag: String, on endpoint: RegistryEndpoint, route: RegistryRoute, name: String)
+        async throws -> FetchedManifest
+    {
         let path = "/v2/\(endpoint.repository)/manifests/\(tag)"
         let (head, url) = try await send(
             "HEAD", path, to: endpoint, access: .pull(repository: endpoint.repository),

@@ -30,9 +30,10 @@ final class ImagePullTests {
     }
 
     /// berth with a home of its own (no ~/.docker of the machine's), no berthd, the lab's CA unless told.
-    func berth(_ arguments: [String], lab: RegistryLab?, authFile: String? = nil, trustLab: Bool = true) throws
-        -> Outcome
-    {
+    func berth(
+        _ arguments: [String], lab: RegistryLab?, authFile: String? = nil, trustLab: Bool = true,
+        registriesConf: String? = nil
+    ) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berth")
         var full = arguments
@@ -41,7 +42,10 @@ final class ImagePullTests {
             full.insert(contentsOf: ["--root", root], at: min(2, full.count))
         }
         if let lab, trustLab, arguments.first == "images", ["pull", "login"].contains(arguments[1]) {
-            full += ["--registry-certs-dir", lab.certsDirectory, "--registries-conf", "\(home)/absent.conf"]
+            full += [
+                "--registry-certs-dir", lab.certsDirectory, "--registries-conf",
+                registriesConf ?? "\(home)/absent.conf",
+            ]
         }
         process.arguments = full
         var environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": home, "BERTH_SOCKET": "\(home)/none.sock"]
@@ -288,5 +292,36 @@ final class ImagePullTests {
         // A pipe gets no escapes at all.
         let piped = try berth(["images", "pull", "\(lab.host)/r/tty:1"], lab: lab)
         #expect(!piped.stdout.contains("\u{1B}"), "\(piped.stdout.debugDescription)")
+    }
+
+    @Test func aMirrorServesDigestsAndAnswersTagsOnlyWhereRegistriesConfSaysSo() throws {
+        let lab = try RegistryLab.start()
+        defer { lab.stop() }
+        _ = try lab.push(layout: LabImages.busybox, tag: "library/mirrored:1")
+        // Docker Hub's entry points at a closed loopback port: nothing can reach the real one.
+        func conf(_ setting: String) throws -> String {
+            let path = "\(home)/registries-\(setting.isEmpty ? "default" : "tags").conf"
+            try """
+            [[registry]]
+            prefix = "docker.io"
+            location = "127.0.0.1:1"
+            \(setting)
+            [[registry.mirror]]
+            location = "\(lab.host)"
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        // By default a tag is resolved on the primary only (here: refused), never on the mirror.
+        let digestOnly = try berth(["images", "pull", "mirrored:1"], lab: lab, registriesConf: try conf(""))
+        #expect(digestOnly.status != 0)
+        #expect(
+            digestOnly.stderr.contains("127.0.0.1:1") && digestOnly.stderr.contains("connection refused"),
+            "\(digestOnly.stderr)")
+
+        let tags = try berth(
+            ["images", "pull", "mirrored:1"], lab: lab, registriesConf: try conf("mirror-by-digest-only = false"))
+        #expect(tags.status == 0, "\(tags.stderr)")
+        #expect(names() == ["docker.io/library/mirrored:1"])
+        #expect(runEcho("mirrored:1", "from-the-mirror").stdout.contains("from-the-mirror"))
     }
 }

@@ -42,6 +42,25 @@ import Testing
         #expect(other.primary == RegistryEndpoint(location: "quay.io/x/y", insecure: false) && other.mirrors.isEmpty)
     }
 
+    @Test(
+        "mirrors answer tags only where the file says mirror-by-digest-only = false",
+        arguments: [("", false), ("mirror-by-digest-only = true\n", false), ("mirror-by-digest-only = false\n", true)])
+    func mirrorsAndTags(setting: String, mirrorsAnswerTags: Bool) throws {
+        let conf = try RegistriesConf.parse(
+            """
+            [[registry]]
+            prefix = "docker.io"
+            location = "docker.io"
+            \(setting)
+            [[registry.mirror]]
+            location = "cache.internal:5000"
+            """, file: file)
+        let route = try conf.route(for: ImageReference.parse("nginx"))
+        #expect(
+            route.forTags.map(\.registry) == (mirrorsAnswerTags ? ["cache.internal:5000", "docker.io"] : ["docker.io"]))
+        #expect(route.forDigests.map(\.registry) == ["cache.internal:5000", "docker.io"])
+    }
+
     @Test func withoutAnEntryDockerHubGoesToRegistryOne() throws {
         let route = try RegistriesConf.empty.route(for: ImageReference.parse("nginx"))
         #expect(route.primary.registry == "docker.io" && route.primary.serverAuthority == "registry-1.docker.io")
