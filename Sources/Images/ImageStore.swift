@@ -146,13 +146,20 @@ public final class ImageStore: Sendable {
 
     /// Creates `<root>/overlay/<id>/{upper,work,merged}`; existing directories are kept. With `image`, the
     /// layer records which image it runs (so `rm` and prune leave that image alone while the layer exists)
-    /// and the image's last use is now.
+    /// and the image's last use is now; throws `notFound` if the image was removed meanwhile.
     public func createContainerLayer(id: String, image: ImageRecord? = nil) throws -> ContainerLayer {
         let directory = try containerLayerDirectory(id)
         try Filesystem.makeDirectories(directory, mode: 0o700)
         if let image {
-            try Filesystem.writeAtomically(
-                Data(image.id.utf8), to: directory + "/" + Self.imageLeaseName, temporaryDirectory: directory)
+            // Under the lock, and only while the record exists: an rm, prune or cleanup either ran before
+            // (then this fails, and the caller resolves again) or sees the lease.
+            try StoreLock.withExclusiveLock(layout.lockFile) {
+                guard try StoreState.load(layout).images.contains(where: { $0.id == image.id }) else {
+                    throw ImageError.notFound(image.id)
+                }
+                try Filesystem.writeAtomically(
+                    Data(image.id.utf8), to: directory + "/" + Self.imageLeaseName, temporaryDirectory: directory)
+            }
             try markUsed(image)
         }
         let layer = ContainerLayer(

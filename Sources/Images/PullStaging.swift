@@ -14,22 +14,28 @@ public final class PullStaging: @unchecked Sendable {
     init(layout: StoreLayout) throws {
         try Filesystem.makeDirectories(layout.staging, mode: 0o700)
         Self.sweep(layout)
-        path = layout.staging + "/" + Filesystem.uniqueName("pull")
-        try Filesystem.makeDirectories(path, mode: 0o700)
-        let lockPath = path + "/owner"
+        // Made and locked under a dot-name the sweep never looks at, then renamed into view: a sweep can
+        // never find this directory with its owner file present but not yet locked.
+        let name = Filesystem.uniqueName("pull")
+        let hidden = layout.staging + "/." + name
+        path = layout.staging + "/" + name
+        try Filesystem.makeDirectories(hidden, mode: 0o700)
+        let lockPath = hidden + "/owner"
         ownerLock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard ownerLock >= 0 else {
             let error = ImageError.lastSystemCall("open", lockPath)
-            try? TreeRemoval.remove(path)
+            try? TreeRemoval.remove(hidden)
             throw error
         }
-        while flock(ownerLock, LOCK_EX) != 0 {
-            guard errno == EINTR else {
-                let error = ImageError.lastSystemCall("flock", lockPath)
-                close(ownerLock)
-                try? TreeRemoval.remove(path)
-                throw error
+        do {
+            while flock(ownerLock, LOCK_EX) != 0 {
+                guard errno == EINTR else { throw ImageError.lastSystemCall("flock", lockPath) }
             }
+            try Filesystem.rename(hidden, to: path)
+        } catch {
+            close(ownerLock)
+            try? TreeRemoval.remove(hidden)
+            throw error
         }
     }
 
@@ -54,8 +60,16 @@ public final class PullStaging: @unchecked Sendable {
     /// just starting; it is left until it is a minute old.
     static func sweep(_ layout: StoreLayout) {
         guard let names = try? Filesystem.directoryNames(layout.staging) else { return }
+        // A dot-name is a pull being set up (or one that crashed doing so: removed once a minute old).
         for name in names {
             let directory = layout.staging + "/" + name
+            if name.hasPrefix(".") {
+                var info = stat()
+                if stat(directory, &info) == 0, time(nil) - info.st_mtim.tv_sec > 60 {
+                    try? TreeRemoval.remove(directory)
+                }
+                continue
+            }
             let fd = open(directory + "/owner", O_RDWR | O_CLOEXEC)
             if fd < 0 {
                 let missing = errno == ENOENT

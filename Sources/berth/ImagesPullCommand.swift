@@ -37,6 +37,11 @@ extension ImagesCommand {
                 let final: ImagePullReport
                 switch try ImageBackend.choose(global) {
                 case .daemon(let call):
+                    guard registriesConf == nil, registryCertsDir.isEmpty else {
+                        throw ValidationError(
+                            "berthd is running and pulls with its own configuration: give --registries-conf and"
+                                + " --registry-certs-dir to berthd, or pull into a store of your own with --root")
+                    }
                     var report = try ImageJSON.decoder.decode(
                         ImagePullReport.self, from: try call.sendJSON("BerthPullImage", ["image": image]))
                     while report.outcome == .running {

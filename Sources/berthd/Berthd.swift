@@ -247,8 +247,9 @@ struct Berthd: AsyncParsableCommand {
         logger.info("berthd stopping")
         try await server.stop()
         await metadata?.stop()
-        try? await registry.shutdown()  // nothing is pulling any more; a failure here loses nothing
         if stopTasksOnExit { await service.stopAllTasks(reason: "berthd stopped") }
+        // Last: a task still pulling fails its pull now rather than be stopped by it; a failure here loses nothing.
+        try? await registry.shutdown()
         if await service.hasUnfinishedTasks() {
             logger.info("tasks keep running; the next berthd adopts them")
         } else {

@@ -1,3 +1,5 @@
+import Images
+import Registry
 import Testing
 
 @testable import Engine
@@ -87,5 +89,25 @@ struct ImagePullDecisionTests {
                 == "Status: Image is up to date for nginx:latest")
         report.outcome = .failed
         #expect(PullProgressText.closingLines(report, normalizedName: "x").isEmpty)
+    }
+}
+
+@Suite("A failed pull in Fargate's words")
+struct ImagePullReasonTests {
+    @Test func resolutionFailuresCarryTheManifestRetryPrefixAndContainerdsWords() {
+        let name = "docker.io/library/nginx:nope"
+        let failure = ImagePullFailure(
+            reference: try! ImageReference.parse(name), message: "",
+            underlying: RegistryError.failedToResolve(reference: name, .notFound(reference: name)))
+        #expect(
+            ImagePullReason.stoppedReason(image: "nginx:nope", container: "web", error: failure)
+                == "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref"
+                + " docker.io/library/nginx:nope: docker.io/library/nginx:nope: not found")
+    }
+
+    @Test func otherFailuresNameTheImageAndContainer() {
+        let reason = ImagePullReason.stoppedReason(
+            image: "app:1", container: "web", error: ImageError.notFound("app:1"))
+        #expect(reason == "CannotPullContainerError: pull image 'app:1' for container 'web': no such image: app:1")
     }
 }

@@ -88,7 +88,7 @@ struct PullCommitTests {
         #expect(root.names(in: root.images + "/layers/sha256").count == 3)
     }
 
-    @Test("a layer removed between the check and the commit is reported missing, and nothing is recorded")
+    @Test("a layer neither in the store nor staged at commit is reported missing, and nothing is recorded")
     func missingLayersAreReported() throws {
         let root = try TestRoot()
         let image = try Self.image("one")

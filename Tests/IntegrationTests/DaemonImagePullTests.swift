@@ -27,6 +27,15 @@ extension DaemonEndToEndTests {
         )
     }
 
+    /// A timestamp as `berth ecs` prints it (ISO 8601, or epoch seconds).
+    static func date(_ value: Any?) -> Date? {
+        if let seconds = value as? Double { return Date(timeIntervalSince1970: seconds) }
+        guard let text = value as? String else { return nil }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+    }
+
     func register(_ family: String, image: String) throws {
         let definition: [String: Any] = [
             "family": family, "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256",
@@ -74,7 +83,10 @@ extension DaemonEndToEndTests {
         let name = "\(lab.host)/r/app:1"
         try register("pulled", image: name)
         let before = lab.blobServerRequests.count
+        // Slow storage keeps the first pull in flight while the second task asks for the same image.
+        lab.delayBlobResponses(seconds: 1.5)
         let arns = try runTask("pulled", count: 2)
+        lab.delayBlobResponses(seconds: 0)
         defer {
             for arn in arns { _ = ecs(["stop-task", "--task", arn]) }
             _ = ecs(["wait", "tasks-stopped", "--tasks"] + arns)
@@ -84,11 +96,16 @@ extension DaemonEndToEndTests {
             $0.method == "GET" && $0.path.hasSuffix("/\(layer.dropFirst(7))/data")
         }
         #expect(layerGets.count == 1, "two tasks starting together share one download: \(layerGets)")
+        var windows: [(Date, Date)] = []
         for arn in arns {
             let task = describe(arn)
             #expect(task["lastStatus"] as? String == "RUNNING")
-            #expect(task["pullStartedAt"] != nil && task["pullStoppedAt"] != nil, "\(task)")
+            let started = try #require(Self.date(task["pullStartedAt"]), "\(task)")
+            let stopped = try #require(Self.date(task["pullStoppedAt"]), "\(task)")
+            windows.append((started, stopped))
         }
+        // Both pulls were in flight at once (so the one download was shared, not a cache hit after the first).
+        #expect(windows.map(\.0).max()! < windows.map(\.1).min()!, "\(windows)")
         let listed = try imagesThroughBerthd(["ls"])
         #expect(listed.status == 0 && listed.stdout.contains("\(lab.host)/r/app"), "\(listed)")
 
@@ -106,9 +123,34 @@ extension DaemonEndToEndTests {
         let reason = missing["stoppedReason"] as? String ?? ""
         #expect(
             reason.hasPrefix(
-                "CannotPullContainerError: pull image '\(lab.host)/r/app:nope' for container 'main': failed to resolve"),
+                "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref"
+                    + " \(lab.host)/r/app:nope"),
             "\(reason)")
         #expect(reason.contains("\(lab.host)/r/app:nope: not found"), "\(reason)")
+
+        // repositoryCredentials cannot be read (no Secrets Manager here): the task says what berth did instead.
+        let withCredentials: [String: Any] = [
+            "family": "privcreds", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256",
+            "memory": "512",
+            "containerDefinitions": [
+                [
+                    "name": "main", "image": "\(lab.host)/r/app:nope",
+                    "repositoryCredentials": [
+                        "credentialsParameter": "arn:aws:secretsmanager:us-east-1:000000000000:secret:registry-AbCdEf"
+                    ],
+                ]
+            ],
+        ]
+        let credentialsPath = "\(root)/privcreds.json"
+        FileManager.default.createFile(
+            atPath: credentialsPath, contents: try JSONSerialization.data(withJSONObject: withCredentials))
+        #expect(ecs(["register-task-definition", "--cli-input-json", "file://\(credentialsPath)"]).status == 0)
+        let private_ = try stoppedTask("privcreds")
+        #expect(
+            (private_["stoppedReason"] as? String ?? "").contains(
+                "repositoryCredentials arn:aws:secretsmanager:us-east-1:000000000000:secret:registry-AbCdEf is not read"
+            ),
+            "\(private_)")
 
         // Docker Hub is blocked for every test berthd: nothing leaves this machine, and the task says why.
         try register("hub", image: "nosuch-image-for-berth-tests")

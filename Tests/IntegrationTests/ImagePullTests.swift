@@ -297,7 +297,7 @@ final class ImagePullTests {
     @Test func aMirrorServesDigestsAndAnswersTagsOnlyWhereRegistriesConfSaysSo() throws {
         let lab = try RegistryLab.start()
         defer { lab.stop() }
-        _ = try lab.push(layout: LabImages.busybox, tag: "library/mirrored:1")
+        let digest = try lab.push(layout: LabImages.busybox, tag: "library/mirrored:1")
         // Docker Hub's entry points at a closed loopback port: nothing can reach the real one.
         func conf(_ setting: String) throws -> String {
             let path = "\(home)/registries-\(setting.isEmpty ? "default" : "tags").conf"
@@ -317,6 +317,11 @@ final class ImagePullTests {
         #expect(
             digestOnly.stderr.contains("127.0.0.1:1") && digestOnly.stderr.contains("connection refused"),
             "\(digestOnly.stderr)")
+
+        // Content by digest comes from the mirror under either setting.
+        let byDigest = try berth(["images", "pull", "mirrored@\(digest)"], lab: lab, registriesConf: try conf(""))
+        #expect(byDigest.status == 0, "\(byDigest.stderr)")
+        #expect(harness.berth(["images", "rm", "mirrored@\(digest)"], root: root).status == 0)
 
         let tags = try berth(
             ["images", "pull", "mirrored:1"], lab: lab, registriesConf: try conf("mirror-by-digest-only = false"))

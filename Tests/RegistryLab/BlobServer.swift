@@ -34,6 +34,7 @@ final class BlobServer: Sendable {
 
     func failNextRequestsWith403(count: Int) { state.withFaults { $0.forbidden = count } }
     func cutNextBodies(count: Int, afterBytes: Int) { state.withFaults { $0.cuts = (count, afterBytes) } }
+    func delayResponses(by delay: TimeAmount) { state.withFaults { $0.delay = delay } }
 
     func stop() { server.stop() }
 }
@@ -41,6 +42,7 @@ final class BlobServer: Sendable {
 private struct BlobFaults {
     var forbidden = 0
     var cuts = (count: 0, afterBytes: 0)
+    var delay: TimeAmount?
 }
 
 private final class BlobServerState: @unchecked Sendable {
@@ -106,6 +108,7 @@ private final class BlobServerState: @unchecked Sendable {
             return response
         }
         response.body = ByteBuffer(bytes: body)
+        response.delay = withFaults { $0.delay }
         response.cutAfter = withFaults { faults -> Int? in
             guard faults.cuts.count > 0 else { return nil }
             faults.cuts.count -= 1

@@ -18,6 +18,8 @@ struct LabHTTPResponse: Sendable {
     /// Content-Length to announce when it is not the body's size (a HEAD answer has no body).
     var contentLength: Int?
     var cutAfter: Int?
+    /// Answer this much later (the event loop stays free meanwhile): a slow storage backend.
+    var delay: TimeAmount?
 
     init(status: HTTPResponseStatus, headers: HTTPHeaders = HTTPHeaders(), body: String = "") {
         self.status = status
@@ -89,6 +91,17 @@ private final class LabHTTPHandler: ChannelInboundHandler {
 
     private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
         let response = responder(LabHTTPRequest(method: head.method, uri: head.uri, headers: head.headers))
+        if let delay = response.delay {
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            var later = response
+            later.delay = nil
+            context.eventLoop.scheduleTask(in: delay) { bound.value.0.send(later, to: head, context: bound.value.1) }
+            return
+        }
+        send(response, to: head, context: context)
+    }
+
+    private func send(_ response: LabHTTPResponse, to head: HTTPRequestHead, context: ChannelHandlerContext) {
         var headers = response.headers
         if !headers.contains(name: "content-length") {
             headers.add(name: "content-length", value: "\(response.contentLength ?? response.body.readableBytes)")

@@ -118,6 +118,11 @@ public final class RegistryLab: @unchecked Sendable {
     /// The next `count` blob server requests get 403, as an expired presigned URL does.
     public func failNextBlobRequestsWith403(count: Int) { blobServer?.failNextRequestsWith403(count: count) }
     /// The next `count` blob GETs announce their full Content-Length, send `afterBytes` bytes and close.
+    /// Every blob answer from now on comes `seconds` late: a pull stays in flight long enough to be joined.
+    public func delayBlobResponses(seconds: Double) {
+        blobServer?.delayResponses(by: .milliseconds(Int64(seconds * 1000)))
+    }
+
     public func cutNextBlobBodies(count: Int, afterBytes: Int) {
         blobServer?.cutNextBodies(count: count, afterBytes: afterBytes)
     }

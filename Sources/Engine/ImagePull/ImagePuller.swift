@@ -37,14 +37,17 @@ public actor ImagePuller {
         if let running = inFlight[reference.normalized] { return running }
         let board = ImagePullBoard(image: reference.familiar, onChange: onChange)
         let task = Task { [store, client, logger] in
-            defer { Task { await self.finished(reference.normalized) } }
             do {
-                return try await Self.run(reference, store: store, client: client, board: board, logger: logger)
+                let outcome = try await Self.run(reference, store: store, client: client, board: board, logger: logger)
+                // Off the list before anyone can see the outcome: a pull started after this one ended is new.
+                await self.finished(reference.normalized)
+                return outcome
             } catch {
                 board.change {
                     $0.outcome = .failed
                     $0.error = Self.describe(error)
                 }
+                await self.finished(reference.normalized)
                 throw error
             }
         }
@@ -59,8 +62,10 @@ public actor ImagePuller {
         let (_, task) = start(reference, onChange: onChange)
         do {
             return try await task.value
+        } catch let failure as ImagePullFailure {
+            throw failure
         } catch {
-            throw ImagePullFailure(reference: reference, message: Self.describe(error))
+            throw ImagePullFailure(reference: reference, message: Self.describe(error), underlying: error)
         }
     }
 
@@ -84,7 +89,7 @@ public actor ImagePuller {
         let remote = try await client.resolve(reference)
         let config = try ImageStore.readPulledConfig(
             remote.configBytes, manifest: remote.manifest, source: reference.normalized)
-        let previous = try? store.resolve(reference.normalized)
+        let previous = try? await runBlocking { try store.resolve(reference.normalized) }
         let upToDate = previous?.id == config.id.description
 
         board.change { report in
@@ -99,8 +104,8 @@ public actor ImagePuller {
             }
         }
 
-        let staging = try store.beginPull()
-        defer { staging.finish() }
+        let staging = try await runBlocking { try store.beginPull() }
+        defer { Thread.detachNewThread { staging.finish() } }
         let pulled = PulledImage(
             name: reference.digest == nil ? reference : nil,
             repoDigest: reference.repository + "@" + remote.digest.description,
@@ -111,7 +116,7 @@ public actor ImagePuller {
         for _ in 0..<3 {
             try await fetchLayers(
                 wanted, of: remote, config: config, store: store, client: client, staging: staging, board: board)
-            switch try store.commitPull(pulled, staging: staging) {
+            switch try await runBlocking({ try store.commitPull(pulled, staging: staging) }) {
             case .committed(let record, _):
                 board.change {
                     $0.outcome = upToDate ? .upToDate : .downloaded
@@ -138,7 +143,11 @@ public actor ImagePuller {
         _ wanted: Set<Digest>, of remote: RemoteImage, config: PulledConfig, store: ImageStore,
         client: RegistryClient, staging: PullStaging, board: ImagePullBoard
     ) async throws {
-        let jobs = remote.manifest.layers.enumerated().filter { wanted.contains(config.diffIDs[$0.offset]) }
+        // One job per layer: a manifest may list the same layer twice, and both would share one staging path.
+        var seen = Set<Digest>()
+        let jobs = remote.manifest.layers.enumerated().filter {
+            wanted.contains(config.diffIDs[$0.offset]) && seen.insert(config.diffIDs[$0.offset]).inserted
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = jobs.makeIterator()
             func addNext() -> Bool {
@@ -169,12 +178,14 @@ public actor ImagePuller {
         try await client.download(layer: layer, of: remote, to: path) { bytes in
             board.change { $0.update(layer: id) { $0.currentBytes = bytes } }
         }
+        // The client verified the digest as the bytes arrived; Docker shows the step all the same.
         board.change {
             $0.update(layer: id) {
-                $0.state = .downloaded
+                $0.state = .verifying
                 $0.currentBytes = layer.size
             }
         }
+        board.change { $0.update(layer: id) { $0.state = .downloaded } }
         board.change { $0.update(layer: id) { $0.state = .extracting } }
         // Unpacking is blocking file work; it runs off the cooperative pool.
         try await runBlocking {
@@ -191,7 +202,15 @@ public actor ImagePuller {
 public struct ImagePullFailure: Error, Sendable, CustomStringConvertible {
     public var reference: ImageReference
     public var message: String
+    /// The registry's or the store's error, when there is one.
+    public var underlying: (any Error & Sendable)?
     public var description: String { message }
+
+    public init(reference: ImageReference, message: String, underlying: (any Error & Sendable)? = nil) {
+        self.reference = reference
+        self.message = message
+        self.underlying = underlying
+    }
 }
 
 /// Runs blocking work on a thread of its own, so the cooperative pool is never held by file I/O.

@@ -19,27 +19,34 @@ extension ECSService {
             case "BerthPullImage", "BerthGetImagePull":
                 return try await pullImage(request, start: operation == "BerthPullImage")
             case "BerthListImages":
-                return try Self.json(try engine.images.list())
+                let images = engine.images
+                return try await runBlocking { try Self.json(try images.list()) }
             case "BerthImportImage":
                 guard let path = request["path"] as? String, path.hasPrefix("/") else {
                     throw Self.invalidParameter("BerthImportImage takes {\"path\": \"<absolute path>\", \"name\": …}.")
                 }
-                return try Self.json(try engine.images.importImage(from: path, name: request["name"] as? String))
+                let (images, name) = (engine.images, request["name"] as? String)
+                // Store operations take its flock and read files: off the cooperative pool.
+                return try await runBlocking { try Self.json(try images.importImage(from: path, name: name)) }
             case "BerthRemoveImages":
                 guard let references = request["images"] as? [String] else {
                     throw Self.invalidParameter("BerthRemoveImages takes {\"images\": [\"<name or id>\", …]}.")
                 }
-                var results: [[String: Any]] = []
-                for reference in references {
-                    do {
-                        results.append(["image": reference, "lines": try engine.images.remove(reference)])
-                    } catch let error as ImageError {
-                        results.append(["image": reference, "error": error.description])
+                let images = engine.images
+                return try await runBlocking {
+                    var results: [[String: Any]] = []
+                    for reference in references {
+                        do {
+                            results.append(["image": reference, "lines": try images.remove(reference)])
+                        } catch let error as ImageError {
+                            results.append(["image": reference, "error": error.description])
+                        }
                     }
+                    return try JSONSerialization.data(withJSONObject: ["results": results])
                 }
-                return try JSONSerialization.data(withJSONObject: ["results": results])
             case "BerthPruneImages":
-                return try Self.json(try engine.images.prune(all: request["all"] as? Bool ?? false))
+                let (images, all) = (engine.images, request["all"] as? Bool ?? false)
+                return try await runBlocking { try Self.json(try images.prune(all: all)) }
             default:
                 throw ECSError(.init(rawValue: "UnknownOperationException"), "Unknown operation \(operation)")
             }
@@ -78,7 +85,9 @@ extension ECSService {
     /// Images a container runs are never candidates (their container layers lease them).
     public func removeUnusedImages(unusedFor: TimeInterval) async {
         do {
-            let report = try engine.images.removeUnused(unusedSince: Date().addingTimeInterval(-unusedFor), limit: 5)
+            let images = engine.images
+            let cutoff = Date().addingTimeInterval(-unusedFor)
+            let report = try await runBlocking { try images.removeUnused(unusedSince: cutoff, limit: 5) }
             if !report.deletedImages.isEmpty {
                 logger.info(
                     "removed unused images",

@@ -193,6 +193,8 @@ public actor TaskSupervisor {
                 $0.pullStartedAt = Date()
             }
             let images = try await resolveImages()
+            // A StopTask while the images were pulled has already torn the task down.
+            guard !stopRequested else { return }
             self.images = images
             await change {
                 $0.pullStoppedAt = Date()
@@ -278,7 +280,16 @@ public actor TaskSupervisor {
         var images: [String: ImageRecord] = [:]
         for container in containers {
             let reference = container.definition.image ?? ""
-            let image = try await image(reference, for: container.name)
+            var image = try await image(reference, for: container.name)
+            do {
+                // The container's layer leases its image now, not at launch: until then (dependsOn waits
+                // included) an rm, prune or cleanup must not take it.
+                _ = try environment.images.createContainerLayer(id: container.runtimeID, image: image)
+            } catch ImageError.notFound {
+                // Removed between the lookup and the lease: once more, pulling it if need be.
+                image = try await self.image(reference, for: container.name)
+                _ = try environment.images.createContainerLayer(id: container.runtimeID, image: image)
+            }
             images[container.name] = image
             if let signal = StopSignal.number(image.config.stopSignal) {
                 runtime.stopSignals[container.name] = signal
@@ -300,14 +311,14 @@ public actor TaskSupervisor {
     }
 
     /// The container's image: from the store, or pulled as the pull behaviour says. A failure reads as
-    /// Fargate's: "CannotPullContainerError: pull image '…' for container '…': <containerd's words>".
+    /// Fargate's (`ImagePullReason`).
     private func image(_ text: String, for container: String) async throws -> ImageRecord {
         // repositoryCredentials names a Secrets Manager secret, which berth cannot read yet: the pull uses
         // the credentials berthd itself has for the registry, and every message about the pull says so.
         let credentialsNote = repositoryCredentialsNote(container)
-        func failure(_ message: Any) -> TaskStartFailure {
+        func failure(_ error: Error) -> TaskStartFailure {
             TaskStartFailure(
-                "CannotPullContainerError: pull image '\(text)' for container '\(container)': \(message)"
+                ImagePullReason.stoppedReason(image: text, container: container, error: error)
                     + (credentialsNote.map { " (\($0))" } ?? ""))
         }
         if let credentialsNote { logger(container).warning("\(credentialsNote)") }
