@@ -281,14 +281,18 @@ public actor TaskSupervisor {
         for container in containers {
             let reference = container.definition.image ?? ""
             var image = try await image(reference, for: container.name)
+            let (store, id) = (environment.images, container.runtimeID)
             do {
                 // The container's layer leases its image now, not at launch: until then (dependsOn waits
-                // included) an rm, prune or cleanup must not take it.
-                _ = try environment.images.createContainerLayer(id: container.runtimeID, image: image)
+                // included) an rm, prune or cleanup must not take it. The lease takes the store's flock:
+                // off the cooperative pool.
+                let leased = image
+                _ = try await runBlocking { try store.createContainerLayer(id: id, image: leased) }
             } catch ImageError.notFound {
                 // Removed between the lookup and the lease: once more, pulling it if need be.
                 image = try await self.image(reference, for: container.name)
-                _ = try environment.images.createContainerLayer(id: container.runtimeID, image: image)
+                let leased = image
+                _ = try await runBlocking { try store.createContainerLayer(id: id, image: leased) }
             }
             images[container.name] = image
             if let signal = StopSignal.number(image.config.stopSignal) {
