@@ -40,15 +40,27 @@ struct TokenKey: Sendable, Hashable {
     var scopes: [String]
 }
 
-/// The scopes to ask for: ours (`repository:<repo>:pull`) and any the challenge names, once each.
+/// The scopes to ask for: ours (`repository:<repo>:pull`) and any the challenge names for that same
+/// repository, once each. A challenge is remembered per registry, so the one at hand may have been issued
+/// for another repository; its scopes would widen every token (and split the token cache) for this one.
 enum TokenScopes {
     static func pull(repository: String, challenge: AuthChallenge) -> [String] {
         var scopes = ["repository:\(repository):pull"]
         for scope in (challenge.parameters["scope"] ?? "").split(separator: " ").map(String.init)
-        where !scopes.contains(scope) {
+        where !scopes.contains(scope) && repositoryName(of: scope) == repository {
             scopes.append(scope)
         }
         return scopes
+    }
+
+    /// "team/app" for "repository:team/app:pull,push" (a name may hold ":" only before a port, so the
+    /// actions start after the last one); nil for other resource types.
+    static func repositoryName(of scope: String) -> String? {
+        let prefix = "repository:"
+        guard scope.hasPrefix(prefix), let actions = scope.lastIndex(of: ":") else { return nil }
+        let start = scope.index(scope.startIndex, offsetBy: prefix.count)
+        guard actions >= start else { return nil }
+        return String(scope[start..<actions])
     }
 
     /// `realm?service=…&scope=…&scope=…`: one scope parameter per scope, as the token spec requires.

@@ -1,3 +1,4 @@
+import CLinuxKit
 import Foundation
 import LinuxKit
 
@@ -60,33 +61,65 @@ struct CredentialHelper: Sendable {
     }
 
     /// Runs the helper with `input` on stdin; stdout and stderr together, since helpers report errors on either.
-    /// Input and output pass through files in a private 0700 directory, removed before returning: the
-    /// spawner connects files, not pipes, and nothing else can read a secret there meanwhile.
+    /// Input and output are memfds, never files: a secret (the `store` input, the `get` answer) must not touch
+    /// a filesystem, where a crash or a full disk would leave it behind. The spawner connects paths, not
+    /// descriptors, so the child opens each as `/proc/self/fd/<fd>`: its copies of our close-on-exec
+    /// descriptors are still open while posix_spawn's file actions run.
     private func run(_ verb: String, input: [UInt8]) throws -> (status: Int32, output: String) {
         let executable = try executablePath()
-        let base = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array("\(base)/berth-credential-XXXXXX".utf8CString)
-        guard let directory = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw RegistryError.credentials(source: program, reason: "cannot create a temporary directory in \(base)")
-        }
-        let directoryPath = String(cString: directory)
-        defer {
-            // Best effort: the directory holds only what this call wrote, already read.
-            unlink(directoryPath + "/in")
-            unlink(directoryPath + "/out")
-            rmdir(directoryPath)
-        }
         do throws(SyscallError) {
-            try FileReplacement.write(input, to: directoryPath + "/in", mode: 0o600)
+            let stdin = try SecretBuffer(name: "berth-credential-in")
+            defer { stdin.close() }
+            let stdout = try SecretBuffer(name: "berth-credential-out")
+            defer { stdout.close() }
+            try stdin.write(input)
             let variables = environment.map { "\($0.key)=\($0.value)" }
             let pid = try ProcessSpawner.spawn(
-                executable, arguments: [verb], environment: variables, stdinPath: directoryPath + "/in",
-                stdoutPath: directoryPath + "/out", stderrPath: directoryPath + "/out")
+                executable, arguments: [verb], environment: variables, stdinPath: stdin.childPath,
+                stdoutPath: stdout.childPath, stderrPath: stdout.childPath)
             let status = try ProcessSpawner.wait(pid)
-            let output = FileManager.default.contents(atPath: directoryPath + "/out") ?? Data()
-            return (status.code, String(decoding: output, as: UTF8.self))
+            return (status.code, String(decoding: try stdout.contents(), as: UTF8.self))
         } catch {
             throw RegistryError.credentials(source: program, reason: "\(error)")
         }
     }
+}
+
+/// An anonymous in-memory file (memfd, close-on-exec) for a helper's stdin or stdout.
+private struct SecretBuffer {
+    let descriptor: Int32
+
+    init(name: String) throws(SyscallError) {
+        descriptor = try syscallChecked("memfd_create \(name)") { bk_memfd_create(name) }
+    }
+
+    /// The path a spawned child opens it by, before it execs.
+    var childPath: String { "/proc/self/fd/\(descriptor)" }
+
+    func write(_ bytes: [UInt8]) throws(SyscallError) {
+        var written = 0
+        while written < bytes.count {
+            written += try syscallChecked("write memfd") {
+                bytes.withUnsafeBytes {
+                    pwrite(descriptor, $0.baseAddress! + written, $0.count - written, off_t(written))
+                }
+            }
+        }
+    }
+
+    /// Everything written to it, by any descriptor.
+    func contents() throws(SyscallError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let offset = off_t(bytes.count)
+            let count = try syscallChecked("read memfd") {
+                chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, $0.count, offset) }
+            }
+            if count == 0 { return bytes }
+            bytes += chunk[..<count]
+        }
+    }
+
+    func close() { _ = Glibc.close(descriptor) }
 }

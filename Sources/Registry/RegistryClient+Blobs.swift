@@ -4,7 +4,7 @@ import Logging
 
 /// Where one attempt at a blob may come from.
 enum BlobSource: Sendable {
-    /// A foreign layer's own URL (http or https), asked without credentials.
+    /// A foreign layer's own URL (https, or http to an insecure host), asked without credentials.
     case url(RequestURL)
     case registry(RegistryEndpoint)
 
@@ -17,8 +17,7 @@ enum BlobSource: Sendable {
 }
 
 extension RegistryClient {
-    /// Opens blob `digest` on `endpoint`, following redirects by hand: Authorization goes only to the
-    /// registry's own host, and a 403 from a redirect target (an expired presigned URL) sends us back to the
+    /// Opens blob `digest` on `endpoint`, following redirects (`sendFollowingRedirects`), and a 403 from a redirect target (an expired presigned URL) sends us back to the
     /// registry for a fresh redirect. Returns a 200 or 206 response and the URL that gave it.
     func openBlob(_ digest: Images.Digest, on endpoint: RegistryEndpoint, offset: Int64) async throws
         -> (TransportResponse, RequestURL)
@@ -28,34 +27,9 @@ extension RegistryClient {
         let access = RegistryAccess.pull(repository: endpoint.repository)
         var freshRedirects = 0
         while true {
-            var (response, url) = try await send(
+            let answer = try await sendFollowingRedirects(
                 "GET", "/v2/\(endpoint.repository)/blobs/\(digest)", to: endpoint, access: access, headers: headers)
-            let registryURL = url
-            var onRegistry = true
-            var hops = 0
-            while RedirectRules.followedStatuses.contains(response.status) {
-                response.body.discard()
-                hops += 1
-                guard hops <= RedirectRules.maximumRedirects else {
-                    throw RegistryError.tooManyRedirects(url: registryURL.description)
-                }
-                guard let location = response.headers["Location"], let target = url.resolving(location: location) else {
-                    throw RegistryError.invalidResponse(
-                        url: url.redactingQuery.description, reason: "redirect without a usable Location")
-                }
-                logger.debug(
-                    "following blob redirect",
-                    metadata: ["digest": "\(digest)", "to": "\(target.redactingQuery)", "status": "\(response.status)"])
-                if RedirectRules.mayForwardAuthorization(from: registryURL, to: target) {
-                    (response, url) = try await send(
-                        "GET", target.pathAndQuery, to: endpoint, access: access, headers: headers)
-                    onRegistry = true
-                } else {
-                    response = try await sendPlain("GET", target, headers: headers)
-                    url = target
-                    onRegistry = false
-                }
-            }
+            let (response, url, onRegistry) = (answer.response, answer.url, answer.onRegistry)
             if response.status == 403, !onRegistry, freshRedirects < RedirectRules.maximumFreshRedirects {
                 response.body.discard()
                 freshRedirects += 1
@@ -79,7 +53,7 @@ extension RegistryClient {
                 reference: image.reference.normalized, reason: "blob digest \"\(layer.digest)\" is not sha256")
         }
         let route = try conf.route(for: image.reference)
-        let foreign = (layer.urls ?? []).compactMap(RequestURL.parse).map(BlobSource.url)
+        let foreign = foreignSources(of: layer)
         let sources = foreign + route.forDigests.map(BlobSource.registry)
         let file = try BlobFile(path: path)
         defer { file.close() }
@@ -98,6 +72,34 @@ extension RegistryClient {
             }
         }
         throw lastError ?? RegistryError.notFound(reference: "\(image.reference.repository)@\(digest)")
+    }
+
+    /// The descriptor's `urls` that may be fetched, tried before the registry: only for foreign layers.
+    private func foreignSources(of layer: Descriptor) -> [BlobSource] {
+        guard ForeignLayerRules.usesURLs(mediaType: layer.mediaType) else {
+            if let urls = layer.urls, !urls.isEmpty {
+                logger.debug(
+                    "ignoring urls of a layer that is not foreign",
+                    metadata: ["digest": "\(layer.digest)", "mediaType": "\(layer.mediaType ?? "")"])
+            }
+            return []
+        }
+        return (layer.urls ?? []).compactMap { text -> BlobSource? in
+            guard let url = RequestURL.parse(text), mayFetchForeign(url) else {
+                logger.info(
+                    "skipping a foreign layer URL that is not https or names a link-local address",
+                    metadata: [
+                        "digest": "\(layer.digest)",
+                        "url": "\(RequestURL.parse(text)?.redactingQuery.description ?? "-")",
+                    ])
+                return nil
+            }
+            return .url(url)
+        }
+    }
+
+    private func mayFetchForeign(_ url: RequestURL) -> Bool {
+        ForeignLayerRules.mayFetch(url) { authority in self.conf.entry(for: authority)?.insecure ?? false }
     }
 
     /// One request for the blob, continuing what `file` holds when the answer allows it.
@@ -195,6 +197,12 @@ extension RegistryClient {
                 guard hops <= RedirectRules.maximumRedirects,
                     let location = response.headers["Location"], let target = url.resolving(location: location)
                 else { throw RegistryError.tooManyRedirects(url: start.redactingQuery.description) }
+                // A redirect is as much the image author's choice as the URL itself.
+                guard mayFetchForeign(target) else {
+                    throw RegistryError.invalidResponse(
+                        url: url.redactingQuery.description,
+                        reason: "redirect to \(target.redactingQuery), which is not https or is a link-local address")
+                }
                 url = target
                 response = try await sendPlain("GET", url, headers: headers)
             }

@@ -95,9 +95,10 @@ extension RegistryClient {
         async throws -> FetchedManifest
     {
         let path = "/v2/\(endpoint.repository)/manifests/\(tag)"
-        let (head, url) = try await send(
+        let answer = try await sendFollowingRedirects(
             "HEAD", path, to: endpoint, access: .pull(repository: endpoint.repository),
             headers: ["Accept": manifestAccept])
+        let (head, url) = (answer.response, answer.onRegistry ? answer.url : answer.url.redactingQuery)
         head.body.discard()
         if let remaining = head.headers["ratelimit-remaining"] {
             // Docker Hub's pull budget ("100;w=21600"); a HEAD does not spend it, the GET that follows does.
@@ -149,9 +150,10 @@ extension RegistryClient {
         async throws -> FetchedManifest
     {
         let limit = settings.maximumManifestBytes
-        let (response, url) = try await send(
+        let answer = try await sendFollowingRedirects(
             "GET", "/v2/\(endpoint.repository)/manifests/\(tagOrDigest)", to: endpoint,
             access: .pull(repository: endpoint.repository), headers: ["Accept": manifestAccept])
+        let (response, url) = (answer.response, answer.onRegistry ? answer.url : answer.url.redactingQuery)
         guard response.status == 200 else {
             if response.status == 404 {
                 response.body.discard()

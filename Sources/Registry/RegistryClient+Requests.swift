@@ -113,16 +113,9 @@ extension RegistryClient {
         for endpoint: RegistryEndpoint, access: RegistryAccess, fresh: Bool
     ) async throws -> (header: String?, isFresh: Bool) {
         guard let challenge = authorizer.challenge(for: endpoint.serverAuthority) else { return (nil, false) }
-        let credential: RegistryCredential?
-        switch access {
-        case .pull:
-            let credentials = self.credentials
-            let registry = endpoint.registry
-            credential = try await onOwnThread { try credentials.lookup(registry: registry) }
-        case .login(let given): credential = given
-        }
         switch challenge.scheme {
         case "basic":
+            let credential = try await credential(for: endpoint, access: access)
             return (credential.map { "Basic " + $0.basicAuthorization }, true)
         case "bearer":
             guard let realm = challenge.realm else { return (nil, true) }
@@ -135,7 +128,8 @@ extension RegistryClient {
             if case .pull = access, !fresh, let token = authorizer.cachedToken(key) {
                 return ("Bearer " + token, false)
             }
-            let token = try await fetchToken(key, credential: credential, registry: endpoint.registry)
+            let credential = try await credential(for: endpoint, access: access)
+            let token = try await fetchToken(key, credential: credential, endpoint: endpoint)
             if case .pull = access { authorizer.store(token, for: key) }
             return ("Bearer " + token.token, true)
         default:
@@ -143,14 +137,36 @@ extension RegistryClient {
         }
     }
 
-    /// GET realm?service=…&scope=…, with Basic credentials when there are any, anonymous otherwise.
-    private func fetchToken(_ key: TokenKey, credential: RegistryCredential?, registry: String) async throws
-        -> BearerToken
+    /// The credentials a request carries: the registry's stored ones (looked up once a minute at most), or
+    /// those `login` is checking.
+    private func credential(for endpoint: RegistryEndpoint, access: RegistryAccess) async throws
+        -> RegistryCredential?
     {
+        switch access {
+        case .pull: return try await storedCredentials.credential(for: endpoint.registry)
+        case .login(let given): return given
+        }
+    }
+
+    /// GET realm?service=…&scope=…, with Basic credentials when there are any, anonymous otherwise.
+    /// Credentials go to a plain-HTTP realm only for a registry that is itself insecure: the realm is the
+    /// registry's say, and anyone on the path would read them there.
+    private func fetchToken(_ key: TokenKey, credential: RegistryCredential?, endpoint: RegistryEndpoint)
+        async throws -> BearerToken
+    {
+        let registry = endpoint.registry
         let text = TokenScopes.tokenURL(realm: key.realm, service: key.service, scopes: key.scopes)
         guard let url = RequestURL.parse(text) else {
             throw RegistryError.invalidResponse(
                 url: registry, reason: "token realm \"\(key.realm)\" is not an http(s) URL")
+        }
+        // Loopback is exempt: what goes to 127.0.0.0/8 or ::1 never leaves this machine to be read on the way.
+        if credential != nil, url.scheme == "http", !endpoint.insecure, !Self.isLoopbackHost(url.host) {
+            throw RegistryError.invalidResponse(
+                url: url.redactingQuery.description,
+                reason:
+                    "the token realm is plain HTTP, so credentials for \(registry) would be sent unencrypted; refused"
+                    + " (mark the registry insecure in registries.conf to allow it)")
         }
         var headers = HeaderFields()
         var method = "GET"
@@ -201,5 +217,16 @@ extension RequestURL {
         var copy = self
         if let question = pathAndQuery.firstIndex(of: "?") { copy.pathAndQuery = String(pathAndQuery[..<question]) }
         return copy
+    }
+}
+
+extension RegistryClient {
+    /// A literal loopback address or "localhost" (not a name that merely starts with "127.").
+    static func isLoopbackHost(_ host: String) -> Bool {
+        var bare = host
+        if bare.hasPrefix("["), bare.hasSuffix("]") { bare = String(bare.dropFirst().dropLast()) }
+        if bare == "localhost" || bare == "::1" { return true }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 }

@@ -13,6 +13,7 @@ public final class RegistryClient: Sendable {
     let conf: RegistriesConf
     let certificates: CertificateDirectories
     let credentials: RegistryCredentials
+    let storedCredentials: CredentialCache
     let authorizer: RegistryAuthorizer
     let platform: PlatformMatcher
     private let sleep: @Sendable (Double) async -> Void
@@ -44,7 +45,9 @@ public final class RegistryClient: Sendable {
         self.transport = transport
         self.platform = platform
         self.certificates = CertificateDirectories(directories: settings.certsDirectories)
-        self.credentials = RegistryCredentials(environment: settings.environment)
+        let credentials = RegistryCredentials(environment: settings.environment)
+        self.credentials = credentials
+        self.storedCredentials = CredentialCache(clock: clock) { try credentials.lookup(registry: $0) }
         self.authorizer = RegistryAuthorizer(clock: clock)
         self.sleep = sleep
         self.random = random
@@ -81,8 +84,9 @@ public final class RegistryClient: Sendable {
         let endpoint = RegistryEndpoint(
             location: registry, insecure: conf.entry(for: registry)?.insecure ?? false)
         let credential = RegistryCredential(username: username, password: password)
-        let (response, url) = try await send(
+        let answer = try await sendFollowingRedirects(
             "GET", "/v2/", to: endpoint, access: .login(credential), headers: HeaderFields())
+        let (response, url) = (answer.response, answer.onRegistry ? answer.url : answer.url.redactingQuery)
         response.body.discard()
         guard response.status == 200 else { throw await statusError("GET", url.description, response) }
         logger.info("login succeeded", metadata: ["registry": "\(registry)", "username": "\(username)"])

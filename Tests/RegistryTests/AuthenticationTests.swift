@@ -135,4 +135,88 @@ import Testing
                 == "grant_type=refresh_token&refresh_token=refresh%2Fsecret&service=registry.example&client_id=berth"
                 + "&scope=repository%3Ateam%2Fapp%3Apull")
     }
+
+    /// A token registry whose realm is `realm`, challenging with the scope of the repository asked for.
+    static func tokenRegistry(realm: String) -> @Sendable (TransportRequest) -> CannedResponse {
+        { request in
+            if request.url.host == "auth.example" { return .ok(Array(#"{"token":"good-token"}"#.utf8)) }
+            guard request.headers["Authorization"] == "Bearer good-token" else {
+                let repository = request.url.pathAndQuery.components(separatedBy: "/manifests/")[0].dropFirst(4)
+                return .status(
+                    401,
+                    [
+                        (
+                            "WWW-Authenticate",
+                            #"Bearer realm="\#(realm)",service="registry.example",scope="repository:\#(repository):pull""#
+                        )
+                    ])
+            }
+            return .status(404)
+        }
+    }
+
+    @Test(
+        "a plain-HTTP realm on loopback may carry credentials: they never leave the machine",
+        arguments: [
+            ("127.0.0.1", true), ("127.5.6.7", true), ("localhost", true), ("[::1]", true), ("::1", true),
+            ("127.0.0.1.evil.example", false), ("auth.example", false), ("10.0.0.1", false), ("128.0.0.1", false),
+        ])
+    func loopbackRealms(host: String, loopback: Bool) {
+        #expect(RegistryClient.isLoopbackHost(host) == loopback)
+    }
+
+    @Test func credentialsAreNeverSentToAPlainHTTPRealmOfASecureRegistry() async throws {
+        let transport = ScriptedTransport(Self.tokenRegistry(realm: "http://auth.example/token"))
+        let client = Fixture.client(transport, settings: Fixture.settings(environment: try environment()))
+        await #expect {
+            _ = try await client.resolve(ImageReference.parse("registry.example/team/app:1"))
+        } throws: { "\($0)".contains("the token realm is plain HTTP") }
+        #expect(!transport.requests.contains { $0.url.host == "auth.example" })
+    }
+
+    @Test func aPlainHTTPRealmIsAskedAnonymouslyOrForAnInsecureRegistry() async throws {
+        let anonymous = ScriptedTransport(Self.tokenRegistry(realm: "http://auth.example/token"))
+        await #expect {
+            _ = try await Fixture.client(anonymous).resolve(ImageReference.parse("registry.example/team/app:1"))
+        } throws: { "\($0)".hasSuffix(": not found") }
+        #expect(anonymous.requests.first { $0.url.host == "auth.example" }?.headers["Authorization"] == nil)
+
+        let insecure = ScriptedTransport(Self.tokenRegistry(realm: "http://auth.example/token"))
+        let conf = try RegistriesConf.parse(
+            #"[[registry]]\#nlocation = "registry.example"\#ninsecure = true\#n"#, file: "registries.conf")
+        let client = Fixture.client(
+            insecure, settings: Fixture.settings(environment: try environment()), conf: conf)
+        await #expect {
+            _ = try await client.resolve(ImageReference.parse("registry.example/team/app:1"))
+        } throws: { "\($0)".hasSuffix(": not found") }
+        let basic = "Basic " + Data("user:pw".utf8).base64EncodedString()
+        #expect(insecure.requests.first { $0.url.host == "auth.example" }?.headers["Authorization"] == basic)
+    }
+
+    @Test func aTokenForOneRepositoryIsAskedForThatRepositorysScopeAlone() async throws {
+        let transport = ScriptedTransport(Self.tokenRegistry(realm: "https://auth.example/token"))
+        let client = Fixture.client(transport)
+        for name in ["registry.example/team/a:1", "registry.example/team/b:1"] {
+            await #expect {
+                _ = try await client.resolve(ImageReference.parse(name))
+            } throws: { "\($0)".hasSuffix(": not found") }
+        }
+        #expect(
+            transport.requests.filter { $0.url.host == "auth.example" }.map(\.url.pathAndQuery) == [
+                "/token?service=registry.example&scope=repository:team/a:pull",
+                "/token?service=registry.example&scope=repository:team/b:pull",
+            ])
+    }
+
+    @Test func theChallengesScopesForTheSameRepositoryAreKept() {
+        let challenge = AuthChallenge(
+            scheme: "bearer",
+            parameters: ["scope": "repository:team/app:pull,push repository:other:pull registry:catalog:*"])
+        #expect(
+            TokenScopes.pull(repository: "team/app", challenge: challenge) == [
+                "repository:team/app:pull", "repository:team/app:pull,push",
+            ])
+        #expect(TokenScopes.repositoryName(of: "repository:localhost:5000/app:pull") == "localhost:5000/app")
+        #expect(TokenScopes.repositoryName(of: "repository:") == nil)
+    }
 }

@@ -145,4 +145,31 @@ import Testing
         #expect(certificates.tlsConfiguration(for: "reg.example:5000", insecure: false).additionalTrustRoots.count == 2)
         #expect(certificates.tlsConfiguration(for: "reg.example:5000", insecure: true).certificateVerification == .none)
     }
+
+    @Test(arguments: ["..", "a/../..", "a/..", ".", "/", "a/b", "..:443", "a..b", "[..]", "x\u{0}y", ""])
+    func anAuthorityThatNamesAnotherDirectoryGetsNoCA(authority: String) throws {
+        // certs.d/<authority>/ for these would reach base/, which holds a CA: none may be trusted.
+        let base = Fixture.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: base + "/certs.d/a", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: base + "/evil.crt", contents: Data())
+        FileManager.default.createFile(atPath: base + "/certs.d/a/evil.crt", contents: Data())
+        FileManager.default.createFile(atPath: base + "/certs.d/evil.crt", contents: Data())
+        let certificates = CertificateDirectories(directories: [base + "/certs.d"])
+        #expect(certificates.caFiles(for: authority).isEmpty)
+        #expect(certificates.tlsConfiguration(for: authority, insecure: false).additionalTrustRoots.isEmpty)
+    }
+
+    @Test func aRedirectToDotDotGetsNoCA() throws {
+        let base = Fixture.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: base + "/certs.d", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: base + "/evil.crt", contents: Data())
+        let target = try #require(RequestURL.parse("https://..")?.resolving(location: "https://../v2/"))
+        #expect(target.authority == "..")
+        #expect(CertificateDirectories(directories: [base + "/certs.d"]).caFiles(for: target.authority).isEmpty)
+    }
+
+    @Test(arguments: ["reg.example", "reg.example:5000", "localhost", "127.0.0.1:5000", "[::1]:5000", "my_reg.local"])
+    func hostsAndPortsAreDirectoryNames(authority: String) {
+        #expect(CertificateDirectories.isDirectoryName(authority))
+    }
 }

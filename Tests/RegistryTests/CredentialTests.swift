@@ -119,6 +119,42 @@ import Testing
         #expect(try String(contentsOfFile: home + "/erased.txt", encoding: .utf8) == "https://index.docker.io/v1/")
     }
 
+    @Test func helperSecretsPassThroughMemoryNeverATemporaryFile() throws {
+        let home = Fixture.temporaryDirectory()
+        let temporary = home + "/tmp"
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        // The helper answers as the real ones do and notes what its stdin and stdout are.
+        let script = """
+            #!/bin/sh
+            streams=$(readlink /proc/$$/fd/0 /proc/$$/fd/1)
+            echo "$streams" >> "\(home)/streams"
+            input=$(cat)
+            case "$1" in
+            get) echo '{"Username":"helper-user","Secret":"helper-secret"}' ;;
+            store) printf '%s' "$input" > "\(home)/stored.json" ;;
+            esac
+            """
+        try Data(script.utf8).write(to: URL(fileURLWithPath: home + "/docker-credential-memory"))
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o755], ofItemAtPath: home + "/docker-credential-memory")
+        try write(#"{"credsStore":"memory"}"#, to: home + "/.docker/config.json")
+        let credentials = RegistryCredentials(
+            environment: ["HOME": home, "PATH": home + ":/usr/bin:/bin", "TMPDIR": temporary])
+
+        _ = try credentials.store(registry: "registry.example", RegistryCredential(username: "a", password: "b"))
+        let stored = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: home + "/stored.json")))
+        #expect(stored as? [String: String] == ["ServerURL": "registry.example", "Username": "a", "Secret": "b"])
+        #expect(
+            try credentials.lookup(registry: "registry.example")
+                == RegistryCredential(username: "helper-user", password: "helper-secret"))
+
+        let streams = try String(contentsOfFile: home + "/streams", encoding: .utf8).split(separator: "\n")
+        #expect(streams.count == 4)
+        for stream in streams { #expect(stream.hasPrefix("/memfd:berth-credential-"), "\(stream)") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty)
+    }
+
     @Test func credentialDescriptionHidesThePassword() {
         #expect(!"\(RegistryCredential(username: "u", password: "hunter2"))".contains("hunter2"))
     }

@@ -9,9 +9,11 @@ import Testing
     static let layer = Fixture.layer
     static let digest = Fixture.digest(layer)
 
-    static func image(_ reference: String = "registry.example/team/app:1", urls: [String]? = nil) throws -> RemoteImage
-    {
-        let manifestBytes = Fixture.manifest(urls: urls)
+    static func image(
+        _ reference: String = "registry.example/team/app:1", layerType: String = MediaType.ociLayerGzip,
+        urls: [String]? = nil
+    ) throws -> RemoteImage {
+        let manifestBytes = Fixture.manifest(layerType: layerType, urls: urls)
         let manifest = try JSONDecoder().decode(ImageManifest.self, from: Data(manifestBytes))
         return RemoteImage(
             reference: try ImageReference.parse(reference), registry: "registry.example",
@@ -169,11 +171,67 @@ import Testing
         let transport = ScriptedTransport { request in
             request.url.host == "foreign.example" ? .status(404) : .ok(Self.layer)
         }
-        let image = try Self.image(urls: ["https://foreign.example/layer", "ftp://ignored.example/x"])
+        let image = try Self.image(
+            layerType: Fixture.foreignLayerType, urls: ["https://foreign.example/layer", "ftp://ignored.example/x"])
         let path = Fixture.temporaryDirectory() + "/blob"
         _ = try await download(Fixture.client(transport), image: image, to: path)
         #expect(contents(path) == Self.layer)
         #expect(transport.requests.map { $0.url.host } == ["foreign.example", "registry.example"])
         #expect(transport.requests[0].headers["Authorization"] == nil)
+    }
+
+    @Test func anOrdinaryLayersURLsAreNeverRequested() async throws {
+        let transport = ScriptedTransport { request in
+            request.url.host == "registry.example" ? .ok(Self.layer) : .status(404)
+        }
+        let image = try Self.image(urls: ["https://elsewhere.example/layer", "https://169.254.169.254/latest"])
+        let path = Fixture.temporaryDirectory() + "/blob"
+        _ = try await download(Fixture.client(transport), image: image, to: path)
+        #expect(contents(path) == Self.layer)
+        #expect(transport.requests.map { $0.url.host } == ["registry.example"])
+    }
+
+    @Test func aForeignLayersPlainHTTPAndLinkLocalURLsAreSkipped() async throws {
+        let transport = ScriptedTransport { request in
+            switch request.url.host {
+            case "registry.example": .ok(Self.layer)
+            case "foreign.example": .status(307, [("Location", "https://169.254.169.254/latest/meta-data/")])
+            default: .status(404)
+            }
+        }
+        let image = try Self.image(
+            layerType: "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+            urls: [
+                "http://plain.example/layer", "https://169.254.170.2/v2/credentials", "http://169.254.170.2/",
+                "https://[fe80::1]/layer", "https://2852039170/layer", "https://foreign.example/layer",
+            ])
+        let path = Fixture.temporaryDirectory() + "/blob"
+        _ = try await download(Fixture.client(transport), image: image, to: path)
+        #expect(contents(path) == Self.layer)
+        // foreign.example is asked, but not where it redirects.
+        #expect(transport.requests.map { $0.url.host } == ["foreign.example", "registry.example"])
+    }
+
+    @Test func aForeignLayersPlainHTTPURLIsAskedWhenItsHostIsInsecure() async throws {
+        let transport = ScriptedTransport { request in
+            request.url.host == "plain.example" ? .ok(Self.layer) : .status(404)
+        }
+        let conf = try RegistriesConf.parse(
+            #"[[registry]]\#nlocation = "plain.example"\#ninsecure = true\#n"#, file: "registries.conf")
+        let image = try Self.image(layerType: Fixture.foreignLayerType, urls: ["http://plain.example/layer"])
+        let path = Fixture.temporaryDirectory() + "/blob"
+        _ = try await download(Fixture.client(transport, conf: conf), image: image, to: path)
+        #expect(contents(path) == Self.layer)
+        #expect(transport.requests.map { $0.url.description } == ["http://plain.example/layer"])
+    }
+
+    @Test(arguments: [
+        ("169.254.170.2", true), ("169.254.169.254", true), ("2852039170", true), ("0xa9.0xfe.0xaa.2", true),
+        ("[fe80::1]", true), ("[febf::1]", true), ("[fd00:ec2::254]", true), ("[::ffff:169.254.169.254]", true),
+        ("instance-data.", true), ("169.255.0.1", false), ("[fec0::1]", false), ("registry.example", false),
+        ("10.0.0.1", false),
+    ])
+    func linkLocalAndMetadataHostsAreRecognised(host: String, refused: Bool) {
+        #expect(ForeignLayerRules.isLinkLocalOrMetadata(host: host) == refused)
     }
 }

@@ -112,9 +112,14 @@ enum Fixture {
     ])
     static let layer: [UInt8] = Array((0..<5000).map { UInt8($0 % 251) })
 
-    static func manifest(config: [UInt8] = config, layer: [UInt8] = layer, urls: [String]? = nil) -> [UInt8] {
+    static let foreignLayerType = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
+
+    static func manifest(
+        config: [UInt8] = config, layer: [UInt8] = layer, layerType: String = MediaType.ociLayerGzip,
+        urls: [String]? = nil
+    ) -> [UInt8] {
         var layerDescriptor: [String: Any] = [
-            "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": "\(digest(layer))",
+            "mediaType": layerType, "digest": "\(digest(layer))",
             "size": layer.count,
         ]
         if let urls { layerDescriptor["urls"] = urls }
