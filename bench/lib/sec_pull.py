@@ -388,12 +388,14 @@ def measure(section, ctx):
         return label, one_round, [row.name for row in r.values()]
 
     alternate(section, [contender(label) for label in pullers], cfg.pull_reps, warmup=1)
+    load_at_end = " ".join(open("/proc/loadavg").read().split()[:3])
 
     big_gz, big_raw = images["big"]
     small_gz = sum(gz for gz, _ in images["small"].values())
     small_raw = sum(raw for _, raw in images["small"].values())
     section.extra["pull"] = {
         "registry": registry.host, "podman_driver": podman_driver[0], "load_at_start": load_at_start,
+        "load_at_end": load_at_end,
         "big": {"compressed": big_gz, "uncompressed": big_raw, "files": images["big_files"]},
         "small": {"count": len(small_names), "compressed_sum": small_gz, "uncompressed_sum": small_raw},
         "versions": tool_versions(),
@@ -418,7 +420,7 @@ def measure(section, ctx):
         "Each round: a fresh empty store per contender for the big image, another for the small ones (Podman's "
         "removed with `system reset -f`, then its mounts), contenders rotated round by round, one warm-up round "
         f"dropped. Wall time is the harness's clock around each command; peak RSS and CPU are /usr/bin/time's "
-        f"(%M, %U+%S). Load average when the section started: {load_at_start}.")
+        f"(%M, %U+%S). Load average when the section started: {load_at_start}; when it ended: {load_at_end}.")
     if ctx.results:
         write_results_file(os.path.join(ctx.results, "registry-pull.md"), section, ctx)
 
@@ -442,7 +444,8 @@ def write_results_file(path, section, ctx):
     v = info["versions"]
     out = [f"# Pulling from a registry: berth, skopeo, Podman (BENCH_PULL_REPS={ctx.cfg.pull_reps})", "",
            f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB, kernel {m['kernel']}, {m['os']}; "
-           f"load average when the section started {info['load_at_start']}; {m['date']}.", "",
+           f"load average when the section started {info['load_at_start']}, when it ended {info['load_at_end']}; "
+           f"{m['date']}.", "",
            f"Versions: {v['skopeo']}; {v['podman']} (storage driver {info['podman_driver']}); {v['docker-registry']}; "
            f"berth {ctx.berth_revision}.", "",
            "berth and Podman download, decompress and unpack every layer into their stores; skopeo (to an OCI "
