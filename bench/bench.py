@@ -19,7 +19,7 @@ Environment (counts; BENCH_QUICK=1 picks small ones for a smoke run):
     BENCH_EXEC_REPS       rounds of the sealed-shim section's contenders (30)
     BENCH_PULL_REPS       rounds of the registry-pull section (5; quick 1), after one warm-up round
     BENCH_PULL_BIG_MB     MiB of files in the pull section's 5-layer image (100)
-    BENCH_PULL_SMALL      small images pulled one after another (50)
+    BENCH_PULL_SMALL      small images pulled one after another (50; quick 10)
     BENCH_POLL_MS         DescribeTasks polling interval while waiting for a status (5)
     BENCH_PORT_BASE       first of the host ports the bench uses (18090; six ports)
     BENCH_BERTHD_ARGS     extra berthd arguments
@@ -69,7 +69,7 @@ class Config:
         self.exec_reps = num("BENCH_EXEC_REPS", 30, 5)
         self.pull_reps = num("BENCH_PULL_REPS", 5, 1)
         self.pull_big_mib = num("BENCH_PULL_BIG_MB", 100, 100)
-        self.pull_small = num("BENCH_PULL_SMALL", 50, 50)
+        self.pull_small = num("BENCH_PULL_SMALL", 50, 10)
         self.poll_ms = num("BENCH_POLL_MS", 5, 5)
         self.port_base = num("BENCH_PORT_BASE", 18090, 18090)
         self.berthd_args = shlex.split(env.get("BENCH_BERTHD_ARGS", ""))
