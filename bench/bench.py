@@ -5,7 +5,7 @@ Usage (root; bench/run.sh installs the tools and builds berth first):
     bench.py --bin-dir DIR --fixtures DIR --results DIR --tmp DIR
 
 Environment (counts; BENCH_QUICK=1 picks small ones for a smoke run):
-    BENCH_SECTIONS        bare,task,scale,api,network,exec (any subset, in that order)
+    BENCH_SECTIONS        bare,task,scale,api,network,exec,pull (any subset, in that order)
     BENCH_BARE_REPS       launches per contender, bare launch (30)
     BENCH_TASK_REPS       launches per contender, full task (30)
     BENCH_LEVELS          berth's ramp of idle tasks (1,10,100,300)
@@ -17,6 +17,9 @@ Environment (counts; BENCH_QUICK=1 picks small ones for a smoke run):
     BENCH_API_CALLS       rounds of API calls (500)
     BENCH_NET_SECONDS     seconds per iperf3/wrk run (4); BENCH_NET_ROUNDS rounds (2)
     BENCH_EXEC_REPS       rounds of the sealed-shim section's contenders (30)
+    BENCH_PULL_REPS       rounds of the registry-pull section (5; quick 1), after one warm-up round
+    BENCH_PULL_BIG_MB     MiB of files in the pull section's 5-layer image (100)
+    BENCH_PULL_SMALL      small images pulled one after another (50; quick 10)
     BENCH_POLL_MS         DescribeTasks polling interval while waiting for a status (5)
     BENCH_PORT_BASE       first of the host ports the bench uses (18090; six ports)
     BENCH_BERTHD_ARGS     extra berthd arguments
@@ -51,7 +54,7 @@ class Config:
         def levels(name, full, small):
             return [int(x) for x in env.get(name, small if quick else full).split(",") if x.strip()]
 
-        self.sections = [s.strip() for s in env.get("BENCH_SECTIONS", "bare,task,scale,api,network,exec").split(",")]
+        self.sections = [s.strip() for s in env.get("BENCH_SECTIONS", "bare,task,scale,api,network,exec,pull").split(",")]
         self.bare_reps = num("BENCH_BARE_REPS", 30, 5)
         self.task_reps = num("BENCH_TASK_REPS", 30, 5)
         self.levels = levels("BENCH_LEVELS", "1,10,100,300", "1,10,30")
@@ -64,6 +67,9 @@ class Config:
         self.net_seconds = num("BENCH_NET_SECONDS", 4, 1)
         self.net_rounds = num("BENCH_NET_ROUNDS", 2, 1)
         self.exec_reps = num("BENCH_EXEC_REPS", 30, 5)
+        self.pull_reps = num("BENCH_PULL_REPS", 5, 1)
+        self.pull_big_mib = num("BENCH_PULL_BIG_MB", 100, 100)
+        self.pull_small = num("BENCH_PULL_SMALL", 50, 10)
         self.poll_ms = num("BENCH_POLL_MS", 5, 5)
         self.port_base = num("BENCH_PORT_BASE", 18090, 18090)
         self.berthd_args = shlex.split(env.get("BENCH_BERTHD_ARGS", ""))
@@ -78,7 +84,8 @@ class Config:
         return (f"bare {self.bare_reps}×, task {self.task_reps}×, ramp {self.levels} (Podman {self.podman_levels}), "
                 f"burst {self.burst_tasks} and 10×{self.burst10_reps}, probes {self.probe_reps}, "
                 f"API {self.api_tasks} tasks/{self.api_calls} rounds, network {self.net_rounds}×{self.net_seconds} s, "
-                f"sealed shim {self.exec_reps}×"
+                f"sealed shim {self.exec_reps}×, pull {self.pull_reps}× ({self.pull_big_mib} MiB image, "
+                f"{self.pull_small} small)"
                 + (" (BENCH_QUICK=1)" if self.quick else ""))
 
 
@@ -123,6 +130,7 @@ def main():
     ctx = Context()
     ctx.cfg, ctx.ws, ctx.bench_dir, ctx.fixtures = cfg, ws, HERE, args.fixtures
     ctx.podman, ctx.podman_error = None, "BENCH_NO_PODMAN=1"
+    ctx.results, ctx.berth_revision = args.results, berth_revision(args.bin_dir)
 
     def on_signal(signum, _frame):
         raise KeyboardInterrupt(f"signal {signum}")
@@ -155,7 +163,7 @@ def main():
                 ctx.podman_error = f"Podman setup failed: {e}"
                 ctx.podman = None
                 log(ctx.podman_error)
-        header.append("Peers: " + "; ".join(versions) + f". berth: {berth_revision(args.bin_dir)}.")
+        header.append("Peers: " + "; ".join(versions) + f". berth: {ctx.berth_revision}.")
 
         if "bare" in cfg.sections:
             log("== 1. bare launch")
@@ -227,6 +235,10 @@ def main():
             import sec_shim_exec
             sections.append(guarded(Section("shim_exec", "7. Health checks and launches from a sealed copy of "
                                             "berth-shim (CVE-2019-5736)"), sec_shim_exec.measure, ctx).to_dict())
+        if "pull" in cfg.sections:
+            log("== 8. pulling from a registry")
+            import sec_pull
+            sections.append(guarded(Section("pull", sec_pull.TITLE), sec_pull.measure, ctx).to_dict())
     except KeyboardInterrupt as e:
         log(f"interrupted ({e}); cleaning up")
         header.append(f"**Interrupted** ({e}): partial results.")

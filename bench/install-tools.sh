@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What make bench runs besides berth, from Debian, each package only if its command is missing: the peers
 # (crun, runc, Podman with the CNI plugins), the load generators (iperf3, wrk, hyperfine), nsenter, nft,
-# iptables (Podman's portmap rules), strace (the launch timeline), matplotlib (the charts). The rest (the
-# toolchain, nginx, busybox, ...) comes from scripts/install-deps.sh, which make bench runs first.
+# iptables (Podman's portmap rules), strace (the launch timeline), GNU time (peak RSS), matplotlib (the charts).
+# The rest (the toolchain, nginx, busybox, docker-registry, skopeo, ...) comes from scripts/install-deps.sh,
+# which make bench runs first.
 set -euo pipefail
 PY=/usr/bin/python3   # Debian's, where python3-matplotlib lives (not a pyenv shim)
 need=()
@@ -13,6 +14,8 @@ done
 # Podman's `--network bridge` (bench/lib/peers.py) runs the CNI plugins bridge, host-local, portmap, firewall
 # and tuning; naming the package also keeps apt from picking netavark for Podman's network stack.
 [[ -x /usr/lib/cni/bridge ]] || need+=(containernetworking-plugins)
+# GNU time for the pull section's peak RSS (%M); `command -v time` would find the shell keyword.
+[[ -x /usr/bin/time ]] || need+=(time)
 "$PY" -c 'import matplotlib' 2>/dev/null || need+=(python3-matplotlib)
 if ((${#need[@]})); then
     echo "bench: installing ${need[*]}" >&2
