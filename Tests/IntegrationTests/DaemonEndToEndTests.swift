@@ -52,18 +52,21 @@ final class DaemonEndToEndTests {
 
     /// A registries.conf that blocks Docker Hub, which every test berthd reads unless a test gives its own:
     /// a task whose image is missing must never send a test's traffic to a registry off this machine.
-    static let offlineRegistriesConf: String = {
-        let path = BerthHarness.makeTemporaryDirectory(prefix: "berth-it-registries-") + "/registries.conf"
-        let text = """
-            [[registry]]
-            prefix = "docker.io"
-            location = "docker.io"
-            blocked = true
+    var offlineRegistriesConf: String {
+        // In the harness's root, which goes when the test process exits.
+        let path = "\(harness.root)/offline-registries.conf"
+        if !FileManager.default.fileExists(atPath: path) {
+            let text = """
+                [[registry]]
+                prefix = "docker.io"
+                location = "docker.io"
+                blocked = true
 
-            """
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+                """
+            FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        }
         return path
-    }()
+    }
 
     /// berthd with `arguments`, once its socket exists (for up to 10 s).
     func launchBerthd(_ arguments: [String], socket: String, environment: [String: String] = [:]) throws -> Process {
@@ -71,7 +74,7 @@ final class DaemonEndToEndTests {
         process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berthd")
         process.arguments =
             arguments.contains("--registries-conf")
-            ? arguments : arguments + ["--registries-conf", Self.offlineRegistriesConf]
+            ? arguments : arguments + ["--registries-conf", offlineRegistriesConf]
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
         }
@@ -688,7 +691,7 @@ final class DaemonEndToEndTests {
     func berthdRefusal(_ arguments: [String]) -> (status: Int32, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berthd")
-        process.arguments = arguments + ["--registries-conf", Self.offlineRegistriesConf]
+        process.arguments = arguments + ["--registries-conf", offlineRegistriesConf]
         let result = Self.run(process)
         return (result.status, result.stderr)
     }
