@@ -45,20 +45,7 @@ struct ImageImporter {
         let document = try JSONDocument.decode(
             ImageConfigDocument.self, from: blobs.read(resolved.config.digest),
             what: "config \(resolved.config.digest)", source: path)
-        try Self.checkPlatform(document, source: path)
-        guard document.rootfs.type == "layers" else {
-            throw ImageError.invalidLayout(path, "config rootfs.type is \"\(document.rootfs.type)\", not \"layers\"")
-        }
-        let diffIDs = try document.rootfs.diffIDs.map {
-            try Digest.parse($0, in: "config rootfs.diff_ids", source: path)
-        }
-        guard diffIDs.count == resolved.layers.count else {
-            throw ImageError.invalidLayout(
-                path,
-                "the manifest lists \(resolved.layers.count) layers but the config's rootfs.diff_ids lists"
-                    + " \(diffIDs.count)")
-        }
-        guard !diffIDs.isEmpty else { throw ImageError.invalidLayout(path, "the image has no layers") }
+        let diffIDs = try Self.checkedDiffIDs(document, layerCount: resolved.layers.count, source: path)
 
         var size: Int64 = 0
         for (position, (blob, diffID)) in zip(resolved.layers, diffIDs).enumerated() {
@@ -97,6 +84,25 @@ struct ImageImporter {
         default:
             throw ImageError.invalidLayout(path, "not a directory or a tar file")
         }
+    }
+
+    /// The config's diff ids, once the config is for this host, of rootfs type "layers", and lists one per
+    /// manifest layer (and at least one). Imports and pulls both check a config so.
+    static func checkedDiffIDs(_ document: ImageConfigDocument, layerCount: Int, source: String) throws -> [Digest] {
+        try checkPlatform(document, source: source)
+        guard document.rootfs.type == "layers" else {
+            throw ImageError.invalidLayout(source, "config rootfs.type is \"\(document.rootfs.type)\", not \"layers\"")
+        }
+        let diffIDs = try document.rootfs.diffIDs.map {
+            try Digest.parse($0, in: "config rootfs.diff_ids", source: source)
+        }
+        guard diffIDs.count == layerCount else {
+            throw ImageError.invalidLayout(
+                source,
+                "the manifest lists \(layerCount) layers but the config's rootfs.diff_ids lists \(diffIDs.count)")
+        }
+        guard !diffIDs.isEmpty else { throw ImageError.invalidLayout(source, "the image has no layers") }
+        return diffIDs
     }
 
     static func checkPlatform(_ document: ImageConfigDocument, source: String) throws {

@@ -53,20 +53,7 @@ extension ImageStore {
         let data = Data(bytes)
         let document = try JSONDocument.decode(
             ImageConfigDocument.self, from: data, what: "config \(manifest.config.digest)", source: source)
-        try ImageImporter.checkPlatform(document, source: source)
-        guard document.rootfs.type == "layers" else {
-            throw ImageError.invalidLayout(source, "config rootfs.type is \"\(document.rootfs.type)\", not \"layers\"")
-        }
-        let diffIDs = try document.rootfs.diffIDs.map {
-            try Digest.parse($0, in: "config rootfs.diff_ids", source: source)
-        }
-        guard diffIDs.count == manifest.layers.count else {
-            throw ImageError.invalidLayout(
-                source,
-                "the manifest lists \(manifest.layers.count) layers but the config's rootfs.diff_ids lists"
-                    + " \(diffIDs.count)")
-        }
-        guard !diffIDs.isEmpty else { throw ImageError.invalidLayout(source, "the image has no layers") }
+        let diffIDs = try ImageImporter.checkedDiffIDs(document, layerCount: manifest.layers.count, source: source)
         for (position, layer) in manifest.layers.enumerated() {
             guard let type = layer.mediaType, MediaType.layers.contains(type) else {
                 throw ImageError.invalidLayout(
