@@ -73,6 +73,12 @@ extension ImageStore {
 
     private func removeImages(_ shouldRemove: (ImageRecord, StoreState) -> Bool) throws -> PruneReport {
         try StoreLock.withExclusiveLock(layout.lockFile) {
+            try StoreLock.withExclusiveLock(layout.leaseLockFile) { try removeImagesLocked(shouldRemove) }
+        }
+    }
+
+    private func removeImagesLocked(_ shouldRemove: (ImageRecord, StoreState) -> Bool) throws -> PruneReport {
+        do {
             try sweepTemporary()
             var state = try StoreState.load(layout)
             let using = try containersUsing()

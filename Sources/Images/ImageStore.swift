@@ -97,6 +97,12 @@ public final class ImageStore: Sendable {
     public func remove(_ reference: String) throws -> [String] {
         try StoreLock.withExclusiveLock(layout.lockFile) {
             try sweepTemporary()
+            return try StoreLock.withExclusiveLock(layout.leaseLockFile) { try removeLocked(reference) }
+        }
+    }
+
+    private func removeLocked(_ reference: String) throws -> [String] {
+        do {
             var state = try StoreState.load(layout)
             let (index, match) = try state.find(reference)
             var lines: [String] = []
@@ -153,7 +159,7 @@ public final class ImageStore: Sendable {
         if let image {
             // Under the lock, and only while the record exists: an rm, prune or cleanup either ran before
             // (then this fails, and the caller resolves again) or sees the lease.
-            try StoreLock.withExclusiveLock(layout.lockFile) {
+            try StoreLock.withExclusiveLock(layout.leaseLockFile) {
                 guard try StoreState.load(layout).images.contains(where: { $0.id == image.id }) else {
                     throw ImageError.notFound(image.id)
                 }

@@ -10,6 +10,9 @@ struct StoreLayout: Sendable {
     var emptyLowerDir: String { images + "/empty" }
     var stateFile: String { images + "/images.json" }
     var lockFile: String { images + "/lock" }
+    /// Taken by a container's lease and, inside the store lock, by rm/prune/cleanup: a lease never waits
+    /// for an import, which holds the store lock for as long as it unpacks.
+    var leaseLockFile: String { images + "/lease.lock" }
     var containerLayers: String { root + "/overlay" }
     /// Pulls stage here, each in a directory of its own that a flock marks as alive (see PullStaging).
     var staging: String { images + "/staging" }
