@@ -137,7 +137,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Store", "Images", "Registry", "ECSModel"]),
+        .testTarget(
+            name: "EngineTests", dependencies: ["Engine", "Store", "Images", "Registry", "ECSModel", "Cgroups"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "VPCNetworkTests", dependencies: ["VPCNetwork", "Store"]),
         .testTarget(name: "APITests", dependencies: ["API", "ECSModel"]),

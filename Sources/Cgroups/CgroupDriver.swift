@@ -1,3 +1,9 @@
+import LinuxKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One cgroup berth created, in every hierarchy it spans (one directory on v2; one per v1 hierarchy).
 public struct CgroupGroup: Sendable, Hashable, Codable {
     /// The path below berth's base, e.g. `tasks/<taskId>/<container>`.
@@ -140,6 +146,38 @@ extension CgroupDriver {
     @discardableResult
     public func destroy(_ task: TaskCgroup) throws(CgroupError) -> CgroupTeardownReport {
         try destroy(task, timeoutMilliseconds: 10_000)
+    }
+
+    /// Whether any process is in the task's group or a container group below it, in any hierarchy, and
+    /// when its directories last changed: what tells a group some berthd is filling from one left behind.
+    public func occupancy(_ task: TaskCgroup) throws(CgroupError) -> TaskCgroupOccupancy {
+        var occupancy = TaskCgroupOccupancy(populated: false, lastChanged: 0)
+        // A group's directories are host paths already.
+        let host = HostCgroupFileSystem()
+        for group in [task.group] + (try containerGroups(of: task)).map(\.group) {
+            for directory in group.directories where host.exists(directory) {
+                var info = stat()
+                if stat(directory, &info) == 0 {
+                    occupancy.lastChanged = max(occupancy.lastChanged, Int(info.st_mtim.tv_sec))
+                }
+                if !(try host.read(directory + "/cgroup.procs")).allSatisfy({ $0 == "\n" || $0 == " " }) {
+                    occupancy.populated = true
+                }
+            }
+        }
+        return occupancy
+    }
+}
+
+/// See `CgroupDriver.occupancy(_:)`.
+public struct TaskCgroupOccupancy: Sendable, Equatable {
+    public var populated: Bool
+    /// Seconds since the epoch.
+    public var lastChanged: Int
+
+    public init(populated: Bool, lastChanged: Int) {
+        self.populated = populated
+        self.lastChanged = lastChanged
     }
 }
 

@@ -261,6 +261,25 @@ final class CgroupKernelTests {
         expectGone(task)
     }
 
+    /// What a starting berthd reads to tell litter from a live task's group: empty with a change time
+    /// of about now, then populated once a container process joins, then empty again when it has gone.
+    @Test func occupancySeesAProcessInAContainerGroupAndTheGroupsChangeTime() throws {
+        let task = try makeTask(TaskResources(cpuUnits: 256, memoryMiB: 512))
+        let app = try driver.createContainerGroup(
+            "app", in: task,
+            limits: limits(ContainerResources(cpuUnits: nil, memoryMiB: nil, memoryReservationMiB: nil), in: task))
+        let empty = try driver.occupancy(task)
+        #expect(!empty.populated)
+        #expect(abs(empty.lastChanged - Int(Date().timeIntervalSince1970)) < 120, "\(empty)")
+        let sleeper = try start("exec sleep 1000", in: app.group)
+        #expect(try driver.occupancy(task).populated)
+        kill(sleeper.processIdentifier, SIGKILL)
+        sleeper.waitUntilExit()
+        #expect(waitFor { (try? self.driver.occupancy(task).populated) == false })
+        try driver.destroy(task)
+        expectGone(task)
+    }
+
     @Test func teardownKillsDaemonizedGrandchildrenAndLeavesNothing() throws {
         let task = try makeTask(TaskResources(cpuUnits: 256, memoryMiB: 512))
         let app = try driver.createContainerGroup(

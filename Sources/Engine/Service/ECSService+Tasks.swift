@@ -225,18 +225,26 @@ extension ECSService {
         }
     }
 
-    /// Task groups of this berthd's tasks that no adopted task owns (a task that stopped while no berthd
-    /// ran, or one berthd was killed while tearing down): everything in them is killed and they are removed.
+    /// Task groups no adopted task owns: this berthd's (a task that stopped while no berthd ran, or one
+    /// berthd was killed while tearing down), and empty ones that some gone berthd left long ago
+    /// (`OrphanedTaskGroup`).
     private func removeOrphanedCgroups() {
         guard let driver = engine.cgroups else { return }
         let live = Set(tasks.all.map(\.taskID))
-        // Only groups of tasks this berthd's store knows: another berthd on the machine (its own --root)
-        // shares the v1 hierarchies, and its tasks are not ours to kill.
-        for group in (try? driver.existingTaskGroups()) ?? []
-        where !live.contains(group.taskID) && (try? store.taskExists(id: group.taskID)) == true {
+        let now = Int(Date().timeIntervalSince1970)
+        for group in (try? driver.existingTaskGroups()) ?? [] {
+            // A store error counts as "known" only when the answer is yes: never kill on a guess.
+            let known = (try? store.taskExists(id: group.taskID)) == true
+            guard
+                OrphanedTaskGroup.shouldRemove(
+                    ownedByLiveTask: live.contains(group.taskID), knownToThisStore: known,
+                    occupancy: try? driver.occupancy(group), now: now)
+            else { continue }
             do {
                 try driver.destroy(group)
-                logger.info("removed an orphaned task cgroup", metadata: ["task": "\(group.taskID)"])
+                logger.info(
+                    "removed an orphaned task cgroup",
+                    metadata: ["task": "\(group.taskID)", "ours": "\(known)"])
             } catch {
                 logger.error(
                     "cannot remove an orphaned task cgroup", metadata: ["task": "\(group.taskID)", "error": "\(error)"])
