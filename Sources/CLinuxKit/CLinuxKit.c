@@ -163,7 +163,7 @@ int bk_wifsignaled(int status) { return WIFSIGNALED(status); }
 int bk_wtermsig(int status) { return WTERMSIG(status); }
 
 int bk_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_process_group) {
-    return bk_spawn_logged(pid, path, argv, envp, new_process_group, NULL, NULL);
+    return bk_spawn_logged(pid, path, argv, envp, new_process_group, NULL, NULL, NULL);
 }
 
 static int spawn_with(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_process_group,
@@ -171,13 +171,8 @@ static int spawn_with(pid_t *pid, const char *path, char *const argv[], char *co
                       int extra_fd);
 
 int bk_spawn_logged(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_process_group,
-                    const char *stdout_path, const char *stderr_path) {
-    return spawn_with(pid, path, argv, envp, new_process_group, NULL, stdout_path, stderr_path, 0, -1);
-}
-
-int bk_spawn_with_input(pid_t *pid, const char *path, char *const argv[], char *const envp[], const char *stdin_path,
-                        const char *stdout_path, const char *stderr_path) {
-    return spawn_with(pid, path, argv, envp, 0, stdin_path, stdout_path, stderr_path, 0, -1);
+                    const char *stdin_path, const char *stdout_path, const char *stderr_path) {
+    return spawn_with(pid, path, argv, envp, new_process_group, stdin_path, stdout_path, stderr_path, 0, -1);
 }
 
 int bk_spawn_shim(pid_t *pid, const char *path, char *const argv[], char *const envp[], const char *stdout_path,

@@ -78,26 +78,24 @@ extension ImageStore {
     }
 
     private func removeImagesLocked(_ shouldRemove: (ImageRecord, StoreState) -> Bool) throws -> PruneReport {
-        do {
-            try sweepTemporary()
-            var state = try StoreState.load(layout)
-            let using = try containersUsing()
-            let before = try storedBytes()
-            var report = PruneReport(lines: [], deletedImages: [], reclaimedBytes: 0)
-            let snapshot = state
-            state.images.removeAll { record in
-                guard using[record.id] == nil, shouldRemove(record, snapshot) else { return false }
-                report.lines += record.names.map { "untagged: \(Self.familiar($0))" }
-                report.lines.append("deleted: \(record.id)")
-                report.deletedImages.append(record.id)
-                return true
-            }
-            guard !report.deletedImages.isEmpty else { return report }
-            try state.save(layout)
-            try collectGarbage(state)
-            report.reclaimedBytes = max(0, before - (try storedBytes()))
-            return report
+        try sweepTemporary()
+        var state = try StoreState.load(layout)
+        let using = try containersUsing()
+        let before = try storedBytes()
+        var report = PruneReport(lines: [], deletedImages: [], reclaimedBytes: 0)
+        let snapshot = state
+        state.images.removeAll { record in
+            guard using[record.id] == nil, shouldRemove(record, snapshot) else { return false }
+            report.lines += record.names.map { "untagged: \(Self.familiar($0))" }
+            report.lines.append("deleted: \(record.id)")
+            report.deletedImages.append(record.id)
+            return true
         }
+        guard !report.deletedImages.isEmpty else { return report }
+        try state.save(layout)
+        try collectGarbage(state)
+        report.reclaimedBytes = max(0, before - (try storedBytes()))
+        return report
     }
 
     /// The unpacked layers' sizes plus the blobs' sizes: what a prune can reclaim.

@@ -93,7 +93,7 @@ public final class ImageStore: Sendable {
 
     /// By name: untags it, deleting the image when no name is left. By id or digest: deletes the image and all
     /// its names. Returns docker's lines ("Untagged: nginx:latest", "Deleted: sha256:…").
-    /// The caller must make sure no container still uses the image: its layer directories are deleted.
+    /// An image a container layer leases is refused (`inUse`) unless only one of several names goes.
     public func remove(_ reference: String) throws -> [String] {
         try StoreLock.withExclusiveLock(layout.lockFile) {
             try sweepTemporary()
@@ -102,34 +102,32 @@ public final class ImageStore: Sendable {
     }
 
     private func removeLocked(_ reference: String) throws -> [String] {
-        do {
-            var state = try StoreState.load(layout)
-            let (index, match) = try state.find(reference)
-            var lines: [String] = []
-            var record = state.images[index]
-            if let container = try containersUsing()[record.id],
-                match == .image || record.names.count == 1
-            {
-                throw ImageError.inUse(Self.familiar(record.names.first ?? reference), record.id, container)
-            }
-            switch match {
-            case .name(let name):
-                record.names.removeAll { $0 == name }
-                lines.append("Untagged: \(Self.familiar(name))")
-            case .image:
-                lines += record.names.map { "Untagged: \(Self.familiar($0))" }
-                record.names = []
-            }
-            if record.names.isEmpty {
-                state.images.remove(at: index)
-                lines.append("Deleted: \(record.id)")
-            } else {
-                state.images[index] = record
-            }
-            try state.save(layout)
-            try collectGarbage(state)
-            return lines
+        var state = try StoreState.load(layout)
+        let (index, match) = try state.find(reference)
+        var lines: [String] = []
+        var record = state.images[index]
+        if let container = try containersUsing()[record.id],
+            match == .image || record.names.count == 1
+        {
+            throw ImageError.inUse(Self.familiar(record.names.first ?? reference), record.id, container)
         }
+        switch match {
+        case .name(let name):
+            record.names.removeAll { $0 == name }
+            lines.append("Untagged: \(Self.familiar(name))")
+        case .image:
+            lines += record.names.map { "Untagged: \(Self.familiar($0))" }
+            record.names = []
+        }
+        if record.names.isEmpty {
+            state.images.remove(at: index)
+            lines.append("Deleted: \(record.id)")
+        } else {
+            state.images[index] = record
+        }
+        try state.save(layout)
+        try collectGarbage(state)
+        return lines
     }
 
     /// The overlayfs mount data: "lowerdir=<top>:…:<bottom>[,upperdir=…,workdir=…]".

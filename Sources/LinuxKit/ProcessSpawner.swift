@@ -6,11 +6,13 @@ import CLinuxKit
 
 /// Starts helper processes from multithreaded code (berth, berthd) without fork(): posix_spawn, with
 /// fds above stderr closed and signals reset in the child. `argumentZero` is the child's argv[0]
-/// (default: `path`), for executables run from a descriptor path such as a `SealedExecutable`.
+/// (default: `path`), for executables run from a descriptor path such as a `SealedExecutable`; `stdinPath`
+/// feeds a helper that takes its request on stdin (docker-credential-*).
 public enum ProcessSpawner {
     public static func spawn(
         _ path: String, argumentZero: String? = nil, arguments: [String], environment: [String],
-        newProcessGroup: Bool = false, stdoutPath: String? = nil, stderrPath: String? = nil
+        newProcessGroup: Bool = false, stdinPath: String? = nil, stdoutPath: String? = nil,
+        stderrPath: String? = nil
     ) throws(SyscallError) -> pid_t {
         var cArgs = ([argumentZero ?? path] + arguments).map { strdup($0) }
         cArgs.append(nil)
@@ -21,27 +23,7 @@ public enum ProcessSpawner {
             cEnv.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let rc = bk_spawn_logged(&pid, path, cArgs, cEnv, newProcessGroup ? 1 : 0, stdoutPath, stderrPath)
-        guard rc == 0 else { throw SyscallError("spawn \(path)", errno: rc) }
-        return pid
-    }
-
-    /// Like `spawn`, with stdin read from `stdinPath`: for helpers that take their request on stdin
-    /// (docker-credential-* reads the server URL there).
-    public static func spawn(
-        _ path: String, arguments: [String], environment: [String], stdinPath: String, stdoutPath: String,
-        stderrPath: String
-    ) throws(SyscallError) -> pid_t {
-        var cArgs = ([path] + arguments).map { strdup($0) }
-        cArgs.append(nil)
-        var cEnv = environment.map { strdup($0) }
-        cEnv.append(nil)
-        defer {
-            cArgs.forEach { free($0) }
-            cEnv.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let rc = bk_spawn_with_input(&pid, path, cArgs, cEnv, stdinPath, stdoutPath, stderrPath)
+        let rc = bk_spawn_logged(&pid, path, cArgs, cEnv, newProcessGroup ? 1 : 0, stdinPath, stdoutPath, stderrPath)
         guard rc == 0 else { throw SyscallError("spawn \(path)", errno: rc) }
         return pid
     }

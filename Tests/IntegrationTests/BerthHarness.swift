@@ -107,9 +107,11 @@ final class RunningBerth: @unchecked Sendable {
     private var stdoutData = Data()
     private var stderrData = Data()
 
-    init(executable: String, arguments: [String]) {
+    /// `environment` replaces the test's environment for the child when given.
+    init(executable: String, arguments: [String], environment: [String: String]? = nil) {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let environment { process.environment = environment }
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
         process.standardInput = FileHandle.nullDevice

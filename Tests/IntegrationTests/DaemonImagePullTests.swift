@@ -8,23 +8,11 @@ import Testing
 /// through the berthd that pulled.
 extension DaemonEndToEndTests {
     /// `berth images …` as a user runs it while berthd is up: no --root, berthd's socket in BERTH_SOCKET.
-    func imagesThroughBerthd(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berth")
-        process.arguments = ["images"] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["BERTH_SOCKET": socketPath]) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
-        )
+    func imagesThroughBerthd(_ arguments: [String]) -> BerthHarness.Result_ {
+        RunningBerth(
+            executable: "\(harness.binDirectory)/berth", arguments: ["images"] + arguments,
+            environment: ProcessInfo.processInfo.environment.merging(["BERTH_SOCKET": socketPath]) { $1 }
+        ).finish()
     }
 
     /// A timestamp as `berth ecs` prints it (ISO 8601, or epoch seconds).
@@ -106,14 +94,14 @@ extension DaemonEndToEndTests {
         }
         // Both pulls were in flight at once (so the one download was shared, not a cache hit after the first).
         #expect(windows.map(\.0).max()! < windows.map(\.1).min()!, "\(windows)")
-        let listed = try imagesThroughBerthd(["ls"])
+        let listed = imagesThroughBerthd(["ls"])
         #expect(listed.status == 0 && listed.stdout.contains("\(lab.host)/r/app"), "\(listed)")
 
         // Through berthd, the same store: already there, and in use by the running tasks.
-        let again = try imagesThroughBerthd(["pull", name])
+        let again = imagesThroughBerthd(["pull", name])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("Status: Image is up to date for \(name)"), "\(again.stdout)")
-        let removal = try imagesThroughBerthd(["rm", name])
+        let removal = imagesThroughBerthd(["rm", name])
         #expect(removal.status != 0, "\(removal.stdout)")
         #expect(removal.stderr.contains("conflict: unable to remove repository reference"), "\(removal.stderr)")
 

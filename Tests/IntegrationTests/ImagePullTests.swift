@@ -23,19 +23,11 @@ final class ImagePullTests {
         for directory in [root, home] { try? FileManager.default.removeItem(atPath: directory) }
     }
 
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
     /// berth with a home of its own (no ~/.docker of the machine's), no berthd, the lab's CA unless told.
     func berth(
         _ arguments: [String], lab: RegistryLab?, authFile: String? = nil, trustLab: Bool = true,
         registriesConf: String? = nil
-    ) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(harness.binDirectory)/berth")
+    ) -> BerthHarness.Result_ {
         var full = arguments
         // login and logout touch credentials only; every other images verb works on this test's store.
         if arguments.first == "images", !["login", "logout"].contains(arguments[1]) {
@@ -47,22 +39,10 @@ final class ImagePullTests {
                 registriesConf ?? "\(home)/absent.conf",
             ]
         }
-        process.arguments = full
         var environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": home, "BERTH_SOCKET": "\(home)/none.sock"]
         if let authFile { environment["REGISTRY_AUTH_FILE"] = authFile }
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        return RunningBerth(executable: "\(harness.binDirectory)/berth", arguments: full, environment: environment)
+            .finish()
     }
 
     func names() -> [String] {
@@ -95,12 +75,12 @@ final class ImagePullTests {
         let name = "\(lab.host)/r/busybox:1"
 
         // Without the lab's CA the registry is not trusted, and the message says where a CA goes.
-        let untrusted = try berth(["images", "pull", name], lab: lab, authFile: authFile, trustLab: false)
+        let untrusted = berth(["images", "pull", name], lab: lab, authFile: authFile, trustLab: false)
         #expect(untrusted.status != 0)
         #expect(untrusted.stderr.contains("certs.d/\(lab.host)/ca.crt"), "\(untrusted.stderr)")
         #expect(names().isEmpty)
 
-        let pulled = try berth(["images", "pull", name], lab: lab, authFile: authFile)
+        let pulled = berth(["images", "pull", name], lab: lab, authFile: authFile)
         #expect(pulled.status == 0, "\(pulled.stderr)")
         #expect(pulled.stdout.contains("1: Pulling from r/busybox"), "\(pulled.stdout)")
         #expect(pulled.stdout.contains(": Pull complete"), "\(pulled.stdout)")
@@ -116,7 +96,7 @@ final class ImagePullTests {
         #expect(record["repoDigests"] as? [String] == ["\(lab.host)/r/busybox@\(digest)"])
         #expect(stagingIsEmpty())
 
-        let again = try berth(["images", "pull", name], lab: lab, authFile: authFile)
+        let again = berth(["images", "pull", name], lab: lab, authFile: authFile)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("Status: Image is up to date for \(name)"), "\(again.stdout)")
         #expect(again.stdout.contains(": Already exists"), "\(again.stdout)")
@@ -124,7 +104,7 @@ final class ImagePullTests {
         let ran = runEcho(name, "from-the-registry")
         #expect(ran.status == 0 && ran.stdout.contains("from-the-registry"), "\(ran.stderr)")
 
-        let quiet = try berth(["images", "pull", "--quiet", name], lab: lab, authFile: authFile)
+        let quiet = berth(["images", "pull", "--quiet", name], lab: lab, authFile: authFile)
         #expect(quiet.stdout == name + "\n", "\(quiet.stdout)")
     }
 
@@ -136,7 +116,7 @@ final class ImagePullTests {
         let wrong = Data("berth:Wr0ng-Secret".utf8).base64EncodedString()
         try #"{"auths":{"\#(lab.host)":{"auth":"\#(wrong)"}}}"#.write(
             toFile: authFile, atomically: true, encoding: .utf8)
-        let refused = try berth(["images", "pull", "\(lab.host)/r/private:1"], lab: lab, authFile: authFile)
+        let refused = berth(["images", "pull", "\(lab.host)/r/private:1"], lab: lab, authFile: authFile)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("401 Unauthorized"), "\(refused.stderr)")
         #expect(!refused.stderr.contains("Wr0ng-Secret") && !refused.stderr.contains(wrong), "\(refused.stderr)")
@@ -144,16 +124,16 @@ final class ImagePullTests {
 
         // `login` checks before it stores: a wrong password writes nothing, the right one what docker writes.
         let loginFile = "\(home)/login.json"
-        let badLogin = try berth(
+        let badLogin = berth(
             ["images", "login", lab.host, "--username", "berth", "--password", "nope"], lab: lab, authFile: loginFile)
         #expect(badLogin.status != 0 && !FileManager.default.fileExists(atPath: loginFile), "\(badLogin.stderr)")
-        let login = try berth(
+        let login = berth(
             ["images", "login", lab.host, "--username", "berth", "--password", "right-pw"], lab: lab,
             authFile: loginFile)
         #expect(login.status == 0 && login.stdout.contains("Login Succeeded"), "\(login.stderr)")
-        let pulled = try berth(["images", "pull", "\(lab.host)/r/private:1"], lab: lab, authFile: loginFile)
+        let pulled = berth(["images", "pull", "\(lab.host)/r/private:1"], lab: lab, authFile: loginFile)
         #expect(pulled.status == 0, "\(pulled.stderr)")
-        let logout = try berth(["images", "logout", lab.host], lab: lab, authFile: loginFile)
+        let logout = berth(["images", "logout", lab.host], lab: lab, authFile: loginFile)
         #expect(logout.status == 0 && logout.stdout.contains("Removing login credentials for \(lab.host)"))
         let text = (try? String(contentsOfFile: loginFile, encoding: .utf8)) ?? ""
         #expect(!text.contains(lab.host), "\(text)")
@@ -166,13 +146,13 @@ final class ImagePullTests {
         let pushed = try lab.push(layout: multi.layout, tag: "r/multi:1", all: true)
         #expect(pushed == multi.indexDigest)
         let name = "\(lab.host)/r/multi:1"
-        let pulled = try berth(["images", "pull", name], lab: lab)
+        let pulled = berth(["images", "pull", name], lab: lab)
         #expect(pulled.status == 0, "\(pulled.stderr)")
         #expect(pulled.stdout.contains("Digest: \(multi.indexDigest)"), "\(pulled.stdout)")
         let record = inspect(name)
         #expect(record["manifestDigest"] as? String == multi.hostManifest)
         #expect(record["repoDigests"] as? [String] == ["\(lab.host)/r/multi@\(multi.indexDigest)"])
-        let byDigest = try berth(["images", "pull", "\(lab.host)/r/multi@\(multi.indexDigest)"], lab: lab)
+        let byDigest = berth(["images", "pull", "\(lab.host)/r/multi@\(multi.indexDigest)"], lab: lab)
         #expect(byDigest.status == 0, "\(byDigest.stderr)")
         #expect(byDigest.stdout.contains("Status: Image is up to date"), "\(byDigest.stdout)")
         #expect(runEcho("\(lab.host)/r/multi@\(multi.indexDigest)", "multi-ok").stdout.contains("multi-ok"))
@@ -185,7 +165,7 @@ final class ImagePullTests {
         _ = try zstdLab.push(layout: LabImages.busybox, tag: "r/zstd:1", compression: .zstd)
         let manifest = try zstdLab.inspectRaw("r/zstd:1")
         #expect(String(decoding: manifest, as: UTF8.self).contains("tar+zstd"))
-        let zstd = try berth(["images", "pull", "\(zstdLab.host)/r/zstd:1"], lab: zstdLab)
+        let zstd = berth(["images", "pull", "\(zstdLab.host)/r/zstd:1"], lab: zstdLab)
         #expect(zstd.status == 0, "\(zstd.stderr)")
         #expect(runEcho("\(zstdLab.host)/r/zstd:1", "zstd-ok").stdout.contains("zstd-ok"))
 
@@ -193,7 +173,7 @@ final class ImagePullTests {
         defer { plainLab.stop() }
         let plain = try LabImages.uncompressed(in: "\(home)/plain")
         _ = try plainLab.push(layout: plain.layout, tag: "r/plain:1")
-        let pulled = try berth(["images", "pull", "\(plainLab.host)/r/plain:1"], lab: plainLab)
+        let pulled = berth(["images", "pull", "\(plainLab.host)/r/plain:1"], lab: plainLab)
         #expect(pulled.status == 0, "\(pulled.stderr)")
         #expect(runEcho("\(plainLab.host)/r/plain:1", "plain-ok").stdout.contains("plain-ok"))
     }
@@ -208,7 +188,7 @@ final class ImagePullTests {
         func pull(_ fault: () -> Void) throws -> [BlobServerRequest] {
             let before = lab.blobServerRequests.count
             fault()
-            let pulled = try berth(["images", "pull", name], lab: lab, authFile: authFile)
+            let pulled = berth(["images", "pull", name], lab: lab, authFile: authFile)
             #expect(pulled.status == 0, "\(pulled.stderr)")
             return Array(lab.blobServerRequests.dropFirst(before))
         }
@@ -238,7 +218,7 @@ final class ImagePullTests {
         _ = try lab.push(layout: plain.layout, tag: "r/bad:1")
         try lab.corruptBlob(digest: plain.layerDigest)
 
-        let corrupt = try berth(["images", "pull", "\(lab.host)/r/bad:1"], lab: lab)
+        let corrupt = berth(["images", "pull", "\(lab.host)/r/bad:1"], lab: lab)
         #expect(corrupt.status != 0)
         #expect(corrupt.stderr.contains(plain.layerDigest), "\(corrupt.stderr)")
         #expect(corrupt.stderr.lowercased().contains("digest"), "\(corrupt.stderr)")
@@ -252,14 +232,14 @@ final class ImagePullTests {
             root: root)
         #expect(kept.status == 0, "\(kept.stderr)")
 
-        let unknown = try berth(["images", "pull", "\(lab.host)/r/good:nope"], lab: lab)
+        let unknown = berth(["images", "pull", "\(lab.host)/r/good:nope"], lab: lab)
         #expect(unknown.status != 0)
         #expect(unknown.stderr.contains("\(lab.host)/r/good:nope: not found"), "\(unknown.stderr)")
 
-        let malformed = try berth(["images", "pull", "Not A Name"], lab: lab)
+        let malformed = berth(["images", "pull", "Not A Name"], lab: lab)
         #expect(malformed.status != 0 && malformed.stderr.contains("invalid reference"), "\(malformed.stderr)")
 
-        let refused = try berth(["images", "pull", "127.0.0.1:1/r/x:1"], lab: lab)
+        let refused = berth(["images", "pull", "127.0.0.1:1/r/x:1"], lab: lab)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("connection refused"), "\(refused.stderr)")
         #expect(names() == ["docker.io/library/nginx:kept"])
@@ -274,23 +254,18 @@ final class ImagePullTests {
             "\(harness.binDirectory)/berth", "images", "pull", "--root", root, "--registry-certs-dir",
             lab.certsDirectory, "--registries-conf", "\(home)/absent.conf", "\(lab.host)/r/tty:1",
         ].joined(separator: " ")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qefc", command, "/dev/null"]
-        process.environment = [
-            "PATH": "/usr/bin:/bin", "HOME": home, "BERTH_SOCKET": "\(home)/none.sock", "TERM": "xterm",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let terminal = RunningBerth(
+            executable: "/usr/bin/script", arguments: ["-qefc", command, "/dev/null"],
+            environment: [
+                "PATH": "/usr/bin:/bin", "HOME": home, "BERTH_SOCKET": "\(home)/none.sock", "TERM": "xterm",
+            ]
+        ).finish()
+        let text = terminal.stdout
+        #expect(terminal.status == 0, "\(text)")
         #expect(text.contains("\u{1B}[2K"), "lines are cleared and rewritten: \(text.debugDescription)")
         #expect(text.contains(": Pull complete") && text.contains("Status: Downloaded newer image"), "\(text)")
         // A pipe gets no escapes at all.
-        let piped = try berth(["images", "pull", "\(lab.host)/r/tty:1"], lab: lab)
+        let piped = berth(["images", "pull", "\(lab.host)/r/tty:1"], lab: lab)
         #expect(!piped.stdout.contains("\u{1B}"), "\(piped.stdout.debugDescription)")
     }
 
@@ -312,18 +287,18 @@ final class ImagePullTests {
             return path
         }
         // By default a tag is resolved on the primary only (here: refused), never on the mirror.
-        let digestOnly = try berth(["images", "pull", "mirrored:1"], lab: lab, registriesConf: try conf(""))
+        let digestOnly = berth(["images", "pull", "mirrored:1"], lab: lab, registriesConf: try conf(""))
         #expect(digestOnly.status != 0)
         #expect(
             digestOnly.stderr.contains("127.0.0.1:1") && digestOnly.stderr.contains("connection refused"),
             "\(digestOnly.stderr)")
 
         // Content by digest comes from the mirror under either setting.
-        let byDigest = try berth(["images", "pull", "mirrored@\(digest)"], lab: lab, registriesConf: try conf(""))
+        let byDigest = berth(["images", "pull", "mirrored@\(digest)"], lab: lab, registriesConf: try conf(""))
         #expect(byDigest.status == 0, "\(byDigest.stderr)")
         #expect(harness.berth(["images", "rm", "mirrored@\(digest)"], root: root).status == 0)
 
-        let tags = try berth(
+        let tags = berth(
             ["images", "pull", "mirrored:1"], lab: lab, registriesConf: try conf("mirror-by-digest-only = false"))
         #expect(tags.status == 0, "\(tags.stderr)")
         #expect(names() == ["docker.io/library/mirrored:1"])

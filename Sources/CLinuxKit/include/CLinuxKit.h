@@ -48,13 +48,11 @@ int bk_setresgid(gid_t gid);
 // posix_spawn with berth's defaults for helpers: every fd above 2 closed in the child, signal mask
 // emptied and dispositions reset, optionally its own process group. Returns 0 or an errno value.
 int bk_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_process_group);
-// The same, with stdin from /dev/null and stdout/stderr appended to files (created 0640), for helpers
-// that must not share the daemon's terminal or pipes. Either path may be NULL to inherit.
+// The same, with stdout/stderr appended to files (created 0640), for helpers that must not share the
+// daemon's terminal or pipes, and stdin read from stdin_path (docker-credential-* takes its request
+// there) or else, when an output path is given, /dev/null. Any path may be NULL to inherit.
 int bk_spawn_logged(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_process_group,
-                    const char *stdout_path, const char *stderr_path);
-// The same with stdin read from a file, for helpers that take their request on stdin (docker-credential-*).
-int bk_spawn_with_input(pid_t *pid, const char *path, char *const argv[], char *const envp[], const char *stdin_path,
-                        const char *stdout_path, const char *stderr_path);
+                    const char *stdin_path, const char *stdout_path, const char *stderr_path);
 // For berth-shim: like bk_spawn_logged, but the child starts with every signal blocked (so a stop
 // signal sent the instant it exists is queued, not fatal) and, when extra_fd >= 0, gets it as fd 3.
 int bk_spawn_shim(pid_t *pid, const char *path, char *const argv[], char *const envp[], const char *stdout_path,

@@ -326,10 +326,10 @@ public actor TaskSupervisor {
                     + (credentialsNote.map { " (\($0))" } ?? ""))
         }
         if let credentialsNote { logger(container).warning("\(credentialsNote)") }
-        let cached = try? environment.images.resolve(text)
+        let lookup = Result { try environment.images.resolve(text) }
+        let cached = try? lookup.get()
         guard let puller = environment.puller else {
-            if let cached { return cached }
-            do { return try environment.images.resolve(text) } catch { throw failure(error) }
+            do { return try lookup.get() } catch { throw failure(error) }
         }
         let reference: ImageReference
         do {
@@ -425,7 +425,8 @@ public actor TaskSupervisor {
 
     /// Starts the container's shim; returns the read end of its readiness pipe.
     private func launch(_ container: PlannedContainer, image: ImageRecord) throws -> Int32 {
-        let layer = try environment.images.createContainerLayer(id: container.runtimeID, image: image)
+        // The layer and its lease on the image exist since the image was resolved (and survive restarts).
+        let layer = try environment.images.createContainerLayer(id: container.runtimeID)
         let context = ContainerLaunchContext(
             containerID: container.runtimeID, hostname: String(taskID.prefix(12)), rootfsTarget: layer.mergedDir,
             overlayOptions: environment.images.overlayOptions(for: image, layer: layer), networkNamespacePath: netnsPath

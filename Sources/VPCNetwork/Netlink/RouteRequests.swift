@@ -62,14 +62,7 @@ public enum RouteRequests {
 
     /// `ip address add ADDRESS/PREFIX broadcast + dev INDEX`.
     public static func addAddress(index: Int32, address: IPv4Address, prefixLength: Int) -> NetlinkRequest {
-        var body = NetlinkWriter()
-        body.u8(RT.AF_INET)
-        body.u8(UInt8(prefixLength))
-        body.u8(0)
-        body.u8(0)
-        body.u32(UInt32(bitPattern: index))
-        body.attribute(RT.IFA_LOCAL, address.bytes)
-        body.attribute(RT.IFA_ADDRESS, address.bytes)
+        var body = addressBody(index: index, address: address, prefixLength: prefixLength)
         let cidr = IPv4CIDR(address: address, prefixLength: prefixLength)
         body.attribute(RT.IFA_BROADCAST, cidr.broadcast.bytes)
         return NetlinkRequest(type: RT.RTM_NEWADDR, flags: create, body: body.bytes)
@@ -77,6 +70,12 @@ public enum RouteRequests {
 
     /// `ip address del ADDRESS/PREFIX dev INDEX`.
     public static func deleteAddress(index: Int32, address: IPv4Address, prefixLength: Int) -> NetlinkRequest {
+        let body = addressBody(index: index, address: address, prefixLength: prefixLength)
+        return NetlinkRequest(type: RT.RTM_DELADDR, flags: change, body: body.bytes)
+    }
+
+    /// struct ifaddrmsg (AF_INET, prefix, no flags, global scope, the link) with IFA_LOCAL and IFA_ADDRESS.
+    private static func addressBody(index: Int32, address: IPv4Address, prefixLength: Int) -> NetlinkWriter {
         var body = NetlinkWriter()
         body.u8(RT.AF_INET)
         body.u8(UInt8(prefixLength))
@@ -85,7 +84,7 @@ public enum RouteRequests {
         body.u32(UInt32(bitPattern: index))
         body.attribute(RT.IFA_LOCAL, address.bytes)
         body.attribute(RT.IFA_ADDRESS, address.bytes)
-        return NetlinkRequest(type: RT.RTM_DELADDR, flags: change, body: body.bytes)
+        return body
     }
 
     /// `ip route add default via GATEWAY dev INDEX`.
