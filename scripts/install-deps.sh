@@ -21,8 +21,9 @@ packages=(
   netbase
   # The registry lab (Tests/RegistryLab): a real registry on loopback (docker-registry: distribution
   # 2.8.2), skopeo to push images into it, htpasswd -B for bcrypt users (apache2-utils), and openssl for
-  # its test CA and token-signing certificate; gzip for an uncompressed-layer image.
-  docker-registry skopeo apache2-utils openssl gzip
+  # its test CA and token-signing certificate; gzip for an uncompressed-layer image; script(1) (bsdutils)
+  # gives a pull a terminal.
+  docker-registry skopeo apache2-utils openssl gzip bsdutils
   # The network benchmark test (BERTH_NETWORK_BENCH=1): wrk and iperf3 against nginx.
   wrk iperf3
   # A JVM task: its image is built from Debian's JRE.
